@@ -1,0 +1,1 @@
+"""Imports every table module besides accounts so that SQLModel.metadata is complete."""
