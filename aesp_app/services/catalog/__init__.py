@@ -1,0 +1,1 @@
+"""Catalogue rules: products, their slugs and their states."""
