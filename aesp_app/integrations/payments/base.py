@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import types
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 # VNPay and MoMo both speak Vietnam time (UTC+7, no daylight saving) in their date strings.
@@ -87,14 +87,6 @@ def parse_gateway_date(text: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return local.astimezone(dt.timezone.utc)
-
-
-def parse_decimal(text: Any) -> Decimal | None:
-    try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 def _utc_now() -> dt.datetime:
