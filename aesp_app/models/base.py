@@ -60,3 +60,17 @@ def fk(target: str, nullable: bool = True, ondelete: str | None = "CASCADE", ind
         index=index,
         **kwargs,
     )
+
+
+# Deterministic constraint names on every back end, so that later migrations (SQLite batch mode
+# included) can drop or alter a constraint by name. Set here because every table module imports
+# this module before it declares a table. Names stay under MySQL's 64-character limit.
+from sqlmodel import SQLModel  # noqa: E402
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
