@@ -1,6 +1,6 @@
 """Column helpers shared by every table module.
 
-Conventions (see docs/decisions.md): integer primary keys; datetimes are naive UTC;
+Conventions (see docs/decisions.md): integer primary keys; datetimes are aware UTC;
 money is Numeric (Decimal VND); JSON documents are TEXT holding JSON (seed 000's rule).
 """
 
@@ -23,8 +23,9 @@ Money = sa.Numeric(14, 2)
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC now: every DATETIME column holds UTC (seed 000, technical note 2)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Aware UTC now. Every DATETIME column holds UTC (seed 000, technical note 2); SQLModel's
+    UTCDateTime type refuses naive values and reads values back as aware UTC."""
+    return dt.datetime.now(dt.UTC)
 
 
 def created_at_field() -> Any:

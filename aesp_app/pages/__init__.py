@@ -1,0 +1,3 @@
+"""Importing this package registers every page."""
+
+from aesp_app.pages import admin, auth, home, profile  # noqa: F401
