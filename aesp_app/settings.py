@@ -170,7 +170,7 @@ def load_settings() -> Settings:
         secret_key=_env("SECRET_KEY", INSECURE_DEV_SECRET),
         time_zone=_env("TIME_ZONE", "Asia/Ho_Chi_Minh"),
         default_language=_env("DEFAULT_LANGUAGE", "vi").lower(),
-        public_base_url=_env("PUBLIC_BASE_URL", "http://localhost:3000").rstrip("/"),
+        public_base_url=_env("PUBLIC_BASE_URL", f"http://localhost:{_env('PORT', '8000')}").rstrip("/"),
         session_days_remember=_env_int("SESSION_DAYS_REMEMBER", 30),
         session_hours_browser=_env_int("SESSION_HOURS_BROWSER", 12),
         password_min_length=_env_int("PASSWORD_MIN_LENGTH", 8),

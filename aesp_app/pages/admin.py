@@ -57,14 +57,17 @@ def admin_users_page() -> rx.Component:
         page_header("admin_users.title"),
         rx.form(
             rx.hstack(
-                rx.input(name="search", placeholder=t("admin_users.search"), max_length=100, width="100%", size="3"),
-                rx.el.select(
-                    rx.el.option(t("admin_users.all_roles"), value=""),
-                    *[rx.el.option(t(f"role.{r}"), value=r) for r in ROLES],
-                    name="role",
-                    class_name="aesp-select",
+                rx.input(name="search", placeholder=t("admin_users.search"), max_length=100, size="3", flex="1", min_width="12em"),
+                rx.box(
+                    rx.el.select(
+                        rx.el.option(t("admin_users.all_roles"), value=""),
+                        *[rx.el.option(t(f"role.{r}"), value=r) for r in ROLES],
+                        name="role",
+                        class_name="aesp-select",
+                    ),
+                    width="11em",
                 ),
-                rx.button(rx.icon("search"), type="submit", size="3"),
+                rx.button(rx.icon("search"), type="submit", size="3", aria_label="search"),
                 width="100%",
                 wrap="wrap",
             ),
@@ -113,8 +116,8 @@ def admin_outbox_page() -> rx.Component:
         page_header("outbox.title", "outbox.subtitle"),
         rx.form(
             rx.hstack(
-                rx.input(name="to", type="email", placeholder=t("outbox.filter"), max_length=255, width="100%", size="3", id="outbox-filter"),
-                rx.button(rx.icon("search"), type="submit", size="3"),
+                rx.input(name="to", type="email", placeholder=t("outbox.filter"), max_length=255, flex="1", size="3", id="outbox-filter"),
+                rx.button(rx.icon("search"), type="submit", size="3", aria_label="search"),
                 width="100%",
             ),
             on_submit=AdminState.filter_outbox,
