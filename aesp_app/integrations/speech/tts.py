@@ -35,8 +35,12 @@ class PiperSynthesizer:
             return int(self._load().config.sample_rate)
 
     def synthesize_samples(self, text: str, length_scale: float | None = None,
-                           sentence_silence: float = 0.25) -> tuple[np.ndarray, int]:
-        """Float32 mono samples at the voice's rate (22.05 kHz). `length_scale` > 1 speaks slower."""
+                           sentence_silence: float = 0.25, deterministic: bool = False) -> tuple[np.ndarray, int]:
+        """Float32 mono samples at the voice's rate (22.05 kHz). `length_scale` > 1 speaks slower.
+
+        The voice samples random noise on every call; `deterministic` turns that off so tests and
+        benchmarks hear the same clip every run (slightly flatter speech).
+        """
         text = text.strip()
         if not text:
             raise ValueError("Nothing to say.")
@@ -47,6 +51,8 @@ class PiperSynthesizer:
         with self._lock, ESPEAK_LOCK:  # piper phonemizes through the process-wide espeak-ng
             voice = self._load()
             config = SynthesisConfig(length_scale=length_scale)
+            if deterministic:
+                config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
             rate = int(voice.config.sample_rate)
             gap = np.zeros(int(rate * sentence_silence), dtype=np.float32)
             parts: list[np.ndarray] = []
