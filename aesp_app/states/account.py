@@ -38,7 +38,7 @@ class AccountState(rx.State):
         return get_settings().password_min_length
 
     async def _t(self, key: str, **params) -> str:  # noqa: ANN003
-        return (await self.get_state(I18nState)).t(key, **params)
+        return (await self.get_state(I18nState))._text(key, **params)
 
     @rx.event
     async def register(self, form: dict):

@@ -37,7 +37,7 @@ class AdminState(rx.State):
     open_mail: dict[str, str] = {}
 
     async def _t(self, key: str, **params) -> str:  # noqa: ANN003
-        return (await self.get_state(I18nState)).t(key, **params)
+        return (await self.get_state(I18nState))._text(key, **params)
 
     # --- overview ------------------------------------------------------------------------
 

@@ -139,7 +139,7 @@ class AuthState(rx.State):
         await self._refresh()
         if self.user_id == 0:
             i18n = await self.get_state(I18nState)
-            return [rx.toast.info(i18n.t("access.login_needed")), rx.redirect(f"/login?next={self.router.url.path}")]
+            return [rx.toast.info(i18n._text("access.login_needed")), rx.redirect(f"/login?next={self.router.url.path}")]
 
     async def _require_role(self, *roles: Role):
         denial = await self._require_login()
@@ -174,7 +174,7 @@ class AuthState(rx.State):
         i18n = await self.get_state(I18nState)
         self.login_error, self.login_needs_verification = "", False
         if not isinstance(form, dict):
-            self.login_error = i18n.t("error.invalid_input")
+            self.login_error = i18n._text("error.invalid_input")
             return
         identifier = str(form.get("identifier", ""))[:255]
         password = str(form.get("password", ""))[:1000]
@@ -195,7 +195,7 @@ class AuthState(rx.State):
                 )
                 token = result.token
         except ServiceError as err:
-            self.login_error = i18n.t(err.message_key, **err.params)
+            self.login_error = i18n._text(err.message_key, **err.params)
             self.login_needs_verification = err.code == accounts.AccountError.ACCOUNT_PENDING
             return
         # One cookie or the other decides whether the login outlives the browser session.
@@ -208,7 +208,7 @@ class AuthState(rx.State):
         target = _safe_next(self.router.url.query_parameters.get("next")) or self.home_path
         if self.role == Role.LEARNER.value and not self.onboarding_done and target == "/dashboard":
             target = "/onboarding"
-        return [rx.toast.success(i18n.t("login.success", name=self.display_name)), rx.redirect(target)]
+        return [rx.toast.success(i18n._text("login.success", name=self.display_name)), rx.redirect(target)]
 
     @rx.event
     def logout(self):
@@ -241,10 +241,10 @@ async def authorize(state: rx.State, *roles: Role, action: str = "") -> Viewer |
     i18n = await state.get_state(I18nState)
     if viewer is None:
         security_log.warning("denied %s.%s: anonymous", _handler_name(state), action)
-        return [rx.toast.error(i18n.t("error.login_required")), rx.redirect("/login")]
+        return [rx.toast.error(i18n._text("error.login_required")), rx.redirect("/login")]
     if roles and viewer.role not in {r.value for r in roles}:
         security_log.warning("denied %s.%s: user %s (%s)", _handler_name(state), action, viewer.id, viewer.role)
-        return [rx.toast.error(i18n.t("error.forbidden"))]
+        return [rx.toast.error(i18n._text("error.forbidden"))]
     return viewer
 
 

@@ -21,14 +21,15 @@ class I18nState(rx.State):
     def tr(self) -> dict[str, str]:
         return CATALOGS[self.language]
 
-    def t(self, key: str, **params) -> str:  # noqa: ANN003
-        """Server-side translation in the visitor's language (for toasts)."""
+    def _text(self, key: str, **params) -> str:  # noqa: ANN003
+        """Server-side translation in the visitor's language (toasts, form errors). Private:
+        every public method of a state is an event handler the browser could call."""
         return translate(key, self.language, **params)
 
     @rx.event
     async def set_language(self, lang: str):
         if not isinstance(lang, str) or lang not in CATALOGS:
-            return rx.toast.error(self.t("profile.language_invalid"))
+            return rx.toast.error(self._text("profile.language_invalid"))
         self.lang = lang
         # Members keep their choice across devices.
         from aesp_app.states.auth import remember_language

@@ -31,7 +31,7 @@ class ProfileState(rx.State):
     onboarding_error: str = ""
 
     async def _t(self, key: str, **params) -> str:  # noqa: ANN003
-        return (await self.get_state(I18nState)).t(key, **params)
+        return (await self.get_state(I18nState))._text(key, **params)
 
     def _fill(self, viewer: Viewer) -> None:
         with session_scope() as session:
