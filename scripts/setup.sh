@@ -18,16 +18,14 @@ if [[ ! -x .venv/bin/python ]]; then
   .venv/bin/pip install --quiet --upgrade pip
 fi
 
-req_files=(requirements.txt)
-[[ -f requirements-speech.txt ]] && req_files+=(requirements-speech.txt)
+req_files=(requirements.txt requirements-speech.txt)
 [[ $want_test == 1 ]] && req_files+=(requirements-dev.txt)
 stamp_file=".venv/.installed-$( [[ $want_test == 1 ]] && echo test || echo app )"
 stamp="$(cat "${req_files[@]}" | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp_file" || "$(cat "$stamp_file")" != "$stamp" ]]; then
   say "Installing Python packages from ${req_files[*]}"
-  [[ -x scripts/install-extra.sh ]] && bash scripts/install-extra.sh
-  args=(); for f in "${req_files[@]}"; do args+=(-r "$f"); done
-  .venv/bin/pip install --quiet --disable-pip-version-check "${args[@]}"
+  # requirements-dev.txt includes requirements.txt, which includes requirements-speech.txt.
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "${req_files[-1]}"
   echo "$stamp" > "$stamp_file"
 else
   say "Python packages are up to date"
