@@ -83,11 +83,11 @@ class PocketsphinxScorer:
             from pocketsphinx import Decoder
 
             hmm, dic = self._paths()
-            # Wider beams than the defaults: a forced grammar has few paths, and pruning the
-            # right one on accented speech gives no result at all.
+            # Beams a little wider than the defaults (pruning the right path on accented speech
+            # gives no result at all) but not so wide that a 30 s answer takes seconds.
             self._decoder = Decoder(
                 hmm=str(hmm), dict=str(dic), lm=None, samprate=16000, loglevel="FATAL",
-                beam=1e-60, wbeam=1e-50, pbeam=1e-60, bestpath=True,
+                beam=1e-40, wbeam=1e-30, pbeam=1e-40, bestpath=True,
             )
             self.lexicon = Lexicon(dic)
             self.lexicon.load()
@@ -110,14 +110,21 @@ class PocketsphinxScorer:
         """Neighbours of `key` worth testing, given the word that follows it, with "typical".
 
         A final /t/ or /d/ before a consonant ("want to", "last night") is dropped by native
-        speakers too, so that deletion is not a competitor there.
+        speakers too, and a final consonant merges into the same one starting the next word,
+        so those deletions are not competitors there.
         """
         assert self.lexicon is not None and self._decoder is not None
         elided: set[Pron] = set()
         if next_key is not None:
             next_first = self.lexicon.pronunciations(next_key)[0][:1]
             if next_first and next_first[0] in CONSONANTS:
-                elided = {p[:-1] for p in self.lexicon.pronunciations(key) if len(p) > 1 and p[-1] in ("T", "D")}
+                # Also a final consonant merged into the same one starting the next word
+                # ("students sat", "big girl").
+                elided = {
+                    p[:-1]
+                    for p in self.lexicon.pronunciations(key)
+                    if len(p) > 1 and (p[-1] in ("T", "D") or p[-1] == next_first[0])
+                }
         return [
             (cand, typical)
             for cand, pron, typical in self.lexicon.neighbours(key, MAX_COMPETITORS)
