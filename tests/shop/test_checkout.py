@@ -166,7 +166,7 @@ def test_vnpay_amount_range(total, allowed):
         with pytest.raises(ServiceError) as exc:
             checkout.check_vnpay_amount(Decimal(total))
         assert exc.value.code is ShopError.AMOUNT_OUT_OF_RANGE
-        assert exc.value.params == {"min": "5.000 ₫", "max": "999.999.999 ₫"}
+        assert exc.value.params == {"gateway": "VNPay", "min": "5.000 ₫", "max": "999.999.999 ₫"}
 
 
 def test_vnpay_checkout_refuses_a_total_vnpay_does_not_accept(session, demo):

@@ -29,4 +29,4 @@ def test_error_params_fill_the_placeholders():
     assert _fields(shop_messages.EN[ShopError.QUANTITY_INVALID.value]) == {"min", "max"}
     assert _fields(shop_messages.EN[ShopError.CART_HAS_UNAVAILABLE.value]) == {"items"}
     assert _fields(shop_messages.EN[ShopError.PREREQUISITE_MISSING.value]) == {"product", "required"}
-    assert _fields(shop_messages.EN[ShopError.AMOUNT_OUT_OF_RANGE.value]) == {"min", "max"}
+    assert _fields(shop_messages.EN[ShopError.AMOUNT_OUT_OF_RANGE.value]) == {"gateway", "min", "max"}

@@ -43,6 +43,9 @@ BANK_TRANSFER_DAYS = 3  # a bank transfer order waits this long for the admin to
 # What VNPay accepts per transaction.
 VNPAY_MIN_AMOUNT = Decimal("5000")
 VNPAY_MAX_AMOUNT = Decimal("999999999")
+# What MoMo accepts per captureWallet payment.
+MOMO_MIN_AMOUNT = Decimal("1000")
+MOMO_MAX_AMOUNT = Decimal("50000000")
 CHECKOUT_METHODS = (PaymentMethod.VNPAY.value, PaymentMethod.MOMO.value, PaymentMethod.BANK_TRANSFER.value)
 
 
@@ -53,11 +56,17 @@ def new_order_code(moment: dt.datetime | None = None) -> str:
     return f"{ORDER_CODE_PREFIX}{day}{random_part}"
 
 
+def _check_range(total: Decimal, low: Decimal, high: Decimal, gateway: str) -> None:
+    if not low <= total <= high:
+        raise ServiceError(ShopError.AMOUNT_OUT_OF_RANGE, gateway=gateway, min=format_vnd(low), max=format_vnd(high))
+
+
 def check_vnpay_amount(total: Decimal) -> None:
-    if not VNPAY_MIN_AMOUNT <= total <= VNPAY_MAX_AMOUNT:
-        raise ServiceError(
-            ShopError.AMOUNT_OUT_OF_RANGE, min=format_vnd(VNPAY_MIN_AMOUNT), max=format_vnd(VNPAY_MAX_AMOUNT)
-        )
+    _check_range(total, VNPAY_MIN_AMOUNT, VNPAY_MAX_AMOUNT, "VNPay")
+
+
+def check_momo_amount(total: Decimal) -> None:
+    _check_range(total, MOMO_MIN_AMOUNT, MOMO_MAX_AMOUNT, "MoMo")
 
 
 def owned_product_ids(session: Session, *, user_id: int, product_ids: set[int]) -> set[int]:
@@ -162,6 +171,8 @@ def checkout(session: Session, *, user_id: int, payment_method: str, note: str |
     free = total == 0
     if not free and payment_method == PaymentMethod.VNPAY.value:
         check_vnpay_amount(total)
+    if not free and payment_method == PaymentMethod.MOMO.value:
+        check_momo_amount(total)
 
     code = new_order_code(now)
     while session.exec(select(Order.id).where(Order.order_code == code)).first() is not None:

@@ -15,7 +15,8 @@ class ShopError(str, enum.Enum):
     CART_HAS_UNAVAILABLE = "shop.cart_has_unavailable"  # params: items
     PREREQUISITE_MISSING = "shop.prerequisite_missing"  # params: product, required
     PAYMENT_METHOD_INVALID = "shop.payment_method_invalid"
-    AMOUNT_OUT_OF_RANGE = "shop.amount_out_of_range"  # params: min, max
+    AMOUNT_OUT_OF_RANGE = "shop.amount_out_of_range"  # params: gateway, min, max
+    PAYMENT_UNAVAILABLE = "shop.payment_unavailable"  # the gateway refused or did not answer
     ORDER_NOT_FOUND = "shop.order_not_found"
     ORDER_NOT_PAYABLE = "shop.order_not_payable"
     ORDER_NOT_PAID = "shop.order_not_paid"

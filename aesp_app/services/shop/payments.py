@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from aesp_app.integrations.payments import PaymentRequest, get_gateway
+from aesp_app.integrations.payments import PaymentRequest, get_gateway, momo_gateway
 from aesp_app.integrations.payments.base import parse_gateway_date
 from aesp_app.integrations.payments.vnpay import IpnRspCode, describe_response_code, ipn_response
 from aesp_app.models.accounts import Role, User
@@ -44,7 +44,7 @@ from aesp_app.models.commerce import (
     VnpayTransaction,
 )
 from aesp_app.services.errors import ServiceError
-from aesp_app.services.shop.checkout import check_vnpay_amount
+from aesp_app.services.shop.checkout import check_momo_amount, check_vnpay_amount
 from aesp_app.services.shop.errors import ShopError
 from aesp_app.services.shop.fulfilment import fulfil_order, lock_order
 
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 VNPAY_RETURN_PATH = "/payment/vnpay/return"
 VNPAY_IPN_PATH = "/payment/vnpay/ipn"  # registered for the TmnCode in VNPay's merchant portal
+MOMO_RETURN_PATH = "/payment/momo/return"
+MOMO_IPN_PATH = "/payment/momo/ipn"  # sent with every MoMo payment request
 
 
 def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -239,6 +241,139 @@ def process_vnpay_return(params: Mapping[str, str], *, settings: Any, language: 
         response_code=result.response_code if result.valid else "",
         message=describe_response_code(result.response_code if result.valid else "99", language),
     )
+
+
+# --- MoMo -----------------------------------------------------------------------------------
+
+
+def start_momo_payment(
+    session: Session,
+    *,
+    order_id: int,
+    user_id: int,
+    settings: Any,
+    now: dt.datetime | None = None,
+    locale: str = "vi",
+    client: Any = None,
+) -> str:
+    """A new MoMo attempt for the user's own pending order: asks MoMo for a payment page, records
+    the momo_transactions row (status pending) and returns MoMo's payUrl. When MoMo refuses or
+    cannot be reached: ServiceError shop.payment_unavailable (nothing is recorded)."""
+    now = now or utcnow()
+    order = lock_order(session, order_id) if isinstance(order_id, int) else None
+    if order is None or order.user_id != user_id:
+        raise ServiceError(ShopError.ORDER_NOT_FOUND)
+    if not _is_payable(order, now):
+        raise ServiceError(ShopError.ORDER_NOT_PAYABLE)
+    check_momo_amount(Decimal(order.total_amount))
+    attempts = session.exec(
+        select(sa.func.count()).select_from(MomoTransaction).where(MomoTransaction.order_id == order.id)
+    ).one()
+    txn_ref = f"{order.order_code}-M{int(attempts) + 1}"
+    base = settings.public_base_url.rstrip("/")
+    redirect = momo_gateway(settings, client=client).create_payment(
+        PaymentRequest(
+            txn_ref=txn_ref,
+            amount=Decimal(order.total_amount),
+            order_info=f"Thanh toán đơn hàng {order.order_code}",
+            return_url=base + MOMO_RETURN_PATH,
+            notify_url=base + MOMO_IPN_PATH,
+            locale="en" if locale == "en" else "vi",
+            created_at=now,
+        )
+    )
+    if not redirect.ok:
+        log.warning("MoMo refused order %s: %s %s %s", order.order_code, redirect.error.value,
+                    redirect.gateway_code, redirect.message)
+        raise ServiceError(ShopError.PAYMENT_UNAVAILABLE, reason=redirect.error.value)
+    body = redirect.params
+    code = str(redirect.gateway_code or "")
+    session.add(
+        MomoTransaction(
+            order_id=order.id,
+            request_id=str(body["requestId"]),
+            momo_order_id=txn_ref,
+            amount=int(body["amount"]),
+            order_info=str(body["orderInfo"]),
+            request_type=str(body["requestType"]),
+            pay_url=redirect.url,
+            result_code=int(code) if code.isdigit() else None,
+            message=(redirect.message or None) and redirect.message[:255],
+            status=GatewayTxnStatus.PENDING.value,
+        )
+    )
+    order.payment_method = PaymentMethod.MOMO.value
+    order.payment_status = PaymentStatus.PENDING.value
+    session.add(order)
+    session.flush()
+    return redirect.url
+
+
+def _handle_momo_ipn(session: Session, params: Mapping[str, Any], settings: Any) -> IpnRspCode:
+    result = momo_gateway(settings).verify_callback(params)
+    if not result.valid:
+        return IpnRspCode.for_callback_error(result.error)
+    txn = session.exec(select(MomoTransaction).where(MomoTransaction.momo_order_id == result.txn_ref)).first()
+    if txn is None or result.raw.get("requestId") != txn.request_id:
+        return IpnRspCode.ORDER_NOT_FOUND
+    order = lock_order(session, txn.order_id)
+    if order is None:
+        return IpnRspCode.ORDER_NOT_FOUND
+    txn = session.exec(
+        select(MomoTransaction)
+        .where(MomoTransaction.id == txn.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    received = int(result.raw["amount"])
+    if received != txn.amount or Decimal(received) != Decimal(order.total_amount):
+        return IpnRspCode.INVALID_AMOUNT
+    if (
+        txn.status != GatewayTxnStatus.PENDING.value
+        or order.status != OrderStatus.PENDING.value
+        or order.payment_status == PaymentStatus.PAID.value
+    ):
+        return IpnRspCode.ALREADY_CONFIRMED
+    code = result.response_code
+    txn.result_code = int(code) if code.lstrip("-").isdigit() else None
+    txn.message = (result.message or None) and result.message[:255]
+    txn.trans_id = result.transaction_no or None
+    txn.pay_type = result.bank_code or None
+    txn.raw_response = json.dumps(dict(result.raw), ensure_ascii=False, sort_keys=True)
+    now = utcnow()
+    if result.success:
+        txn.status = GatewayTxnStatus.SUCCESS.value
+        order.status = OrderStatus.COMPLETED.value
+        order.payment_status = PaymentStatus.PAID.value
+        order.payment_method = PaymentMethod.MOMO.value
+        order.payment_reference = result.transaction_no or txn.momo_order_id
+        order.paid_at = result.paid_at or now
+        session.add_all([txn, order])
+        session.flush()
+        fulfil_order(session, order=order, now=now)
+    else:
+        txn.status = GatewayTxnStatus.CANCELLED.value if result.cancelled else GatewayTxnStatus.FAILED.value
+        order.payment_status = PaymentStatus.FAILED.value
+        session.add_all([txn, order])
+    session.flush()
+    return IpnRspCode.CONFIRMED
+
+
+def process_momo_ipn(session: Session, *, params: Mapping[str, Any], settings: Any) -> IpnRspCode:
+    """Handle MoMo's IPN (JSON body) with the same checks and outcomes as the VNPay IPN, and
+    return the outcome (for the log: MoMo itself is always answered HTTP 204). Its own unit of
+    work, like process_vnpay_ipn."""
+    try:
+        code = _handle_momo_ipn(session, params, settings)
+        if code is IpnRspCode.CONFIRMED:
+            session.commit()
+        else:
+            session.rollback()
+        return code
+    except Exception:  # noqa: BLE001 - MoMo retries an IPN it could not deliver
+        log.exception("MoMo IPN failed for orderId=%r", params.get("orderId"))
+        session.rollback()
+        return IpnRspCode.UNKNOWN_ERROR
 
 
 # --- admin: bank transfer, cancel, refund -----------------------------------------------------
