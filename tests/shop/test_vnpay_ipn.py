@@ -12,14 +12,7 @@ import pytest
 from sqlmodel import Session, select
 
 from aesp_app.integrations.payments import get_gateway, vnpay
-from aesp_app.models.commerce import (
-    GatewayTxnStatus,
-    Order,
-    OrderStatus,
-    PaymentStatus,
-    PurchasedPackage,
-    VnpayTransaction,
-)
+from aesp_app.models.commerce import Order, PurchasedPackage, VnpayTransaction
 from aesp_app.services.errors import ServiceError
 from aesp_app.services.shop import cart, checkout, payments
 from aesp_app.services.shop.cart import CartOwner

@@ -230,12 +230,6 @@ def checkout(session: Session, *, user_id: int, payment_method: str, note: str |
     return order
 
 
-def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
-
-
 def expire_unpaid_orders(session: Session, *, older_than_minutes: int = ORDER_PAYMENT_MINUTES,
                          now: dt.datetime | None = None) -> int:
     """Cancel pending, unpaid orders created more than OLDER_THAN_MINUTES ago whose payment window

@@ -1,0 +1,37 @@
+"""Reading orders and purchases: only the owner sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from aesp_app.services.errors import ServiceError
+from aesp_app.services.shop import cart, checkout, orders
+from aesp_app.services.shop.cart import CartOwner
+from aesp_app.services.shop.errors import ShopError
+
+
+def test_owner_reads_orders_and_purchases_others_do_not(session, demo):
+    user, other = demo.user("learner1"), demo.user("learner2")
+    owner = CartOwner.member(user.id)
+    cart.add_item(session, owner=owner, package_id=demo.package("Hướng nghiệp trực tuyến", "Gói Khởi động").id)
+    free = checkout.checkout(session, user_id=user.id, payment_method="vnpay")
+    cart.add_item(session, owner=owner, package_id=demo.package("Essay Coaching", "Essay Coaching 1:1").id)
+    paid_later = checkout.checkout(session, user_id=user.id, payment_method="bank_transfer")
+
+    assert {o.id for o in orders.list_orders(session, user_id=user.id)} == {free.id, paid_later.id}
+    assert orders.list_orders(session, user_id=other.id) == []
+    detail = orders.get_order(session, order_id=free.id, user_id=user.id)
+    assert [i.package_name for i in detail.items] == ["Gói Khởi động"] and len(detail.purchased) == 1
+    assert orders.get_order_by_code(session, order_code=free.order_code.lower(), user_id=user.id).order.id == free.id
+    for call in (lambda: orders.get_order(session, order_id=free.id, user_id=other.id),
+                 lambda: orders.get_order(session, order_id=123456, user_id=user.id),
+                 lambda: orders.get_order_by_code(session, order_code=free.order_code, user_id=other.id),
+                 lambda: orders.get_order_by_code(session, order_code="", user_id=user.id)):
+        with pytest.raises(ServiceError) as exc:
+            call()
+        assert exc.value.code is ShopError.ORDER_NOT_FOUND
+
+    tests = orders.list_purchased_packages(session, user_id=user.id, product_type="career_test")
+    assert [p.product_name for p in tests] == ["Hướng nghiệp trực tuyến"]
+    assert orders.list_purchased_packages(session, user_id=user.id, product_type="course") == []
+    assert orders.list_purchased_packages(session, user_id=other.id) == []
