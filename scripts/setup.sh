@@ -25,7 +25,8 @@ stamp="$(cat "${req_files[@]}" | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp_file" || "$(cat "$stamp_file")" != "$stamp" ]]; then
   say "Installing Python packages from ${req_files[*]}"
   # requirements-dev.txt includes requirements.txt, which includes requirements-speech.txt.
-  .venv/bin/pip install --quiet --disable-pip-version-check -r "${req_files[-1]}"
+  top=requirements.txt; [[ $want_test == 1 ]] && top=requirements-dev.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$top"
   echo "$stamp" > "$stamp_file"
 else
   say "Python packages are up to date"
