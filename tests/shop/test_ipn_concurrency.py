@@ -65,3 +65,54 @@ def test_concurrent_identical_ipns_fulfil_once(session, engine, demo, settings):
         assert sorted(p.order_item_id for p in granted) == sorted(i.id for i in items)
         assert len(fresh.exec(select(CourseRegister).where(CourseRegister.user_id == user.id)).all()) == 1
         assert fresh.get(VnpayTransaction, txn.id).status == "success"
+
+
+def test_concurrent_checkouts_of_one_cart_make_one_order(session, engine, demo, monkeypatch):
+    if engine.dialect.name != "mysql":
+        pytest.skip("row locks are a MariaDB/MySQL matter; SQLite serialises writers")
+    import time
+
+    from aesp_app.services.errors import ServiceError
+
+    real_view = checkout.cart_view
+
+    def slow_view(*args, **kwargs):  # widen the window between reading the cart and ordering
+        view = real_view(*args, **kwargs)
+        time.sleep(0.2)
+        return view
+
+    monkeypatch.setattr(checkout, "cart_view", slow_view)
+
+    user = demo.user("learner2")
+    cart.add_item(session, owner=CartOwner.member(user.id),
+                  package_id=demo.package("Essay Coaching", "Essay Coaching 1:1").id)
+    session.commit()
+    threads_count = 8
+    barrier = threading.Barrier(threads_count)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def place() -> None:
+        with Session(engine, expire_on_commit=False) as own:
+            barrier.wait(timeout=30)
+            try:
+                checkout.checkout(own, user_id=user.id, payment_method="vnpay")
+                own.commit()
+                outcome = "order"
+            except ServiceError as exc:
+                own.rollback()
+                outcome = exc.code.value
+            except Exception as exc:  # noqa: BLE001
+                own.rollback()
+                outcome = type(exc).__name__
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=place) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert Counter(outcomes) == {"order": 1, "shop.cart_empty": threads_count - 1}
+    with Session(engine) as fresh:
+        assert len(fresh.exec(select(Order).where(Order.user_id == user.id)).all()) == 1

@@ -29,6 +29,7 @@ from aesp_app.models.commerce import (
     PaymentStatus,
     PurchasedPackage,
     PurchasedPackageStatus,
+    ShoppingCart,
     VnpayTransaction,
 )
 from aesp_app.services.errors import CommonError, ServiceError
@@ -155,6 +156,13 @@ def checkout(session: Session, *, user_id: int, payment_method: str, note: str |
         raise ServiceError(ShopError.PAYMENT_METHOD_INVALID)
     now = now or utcnow()
     owner = CartOwner.member(user_id)
+    # Lock the cart's lines first: a second checkout of the same cart (double click, two tabs)
+    # waits here and then finds the cart empty instead of making a second order.
+    locked = session.exec(
+        select(ShoppingCart.id).where(owner.where()).with_for_update().execution_options(populate_existing=True)
+    ).all()
+    if not locked:
+        raise ServiceError(ShopError.CART_EMPTY)
     view = cart_view(session, owner=owner)
     if view.is_empty:
         raise ServiceError(ShopError.CART_EMPTY)
