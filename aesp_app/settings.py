@@ -82,7 +82,6 @@ class Settings:
     login_window_minutes: int
     email_token_hours: int
     reset_token_minutes: int
-    require_email_verification: bool
     # AI (OpenAI-compatible chat API; empty base URL means the offline engine)
     ai_base_url: str
     ai_api_key: str
@@ -179,7 +178,6 @@ def load_settings() -> Settings:
         login_window_minutes=_env_int("LOGIN_WINDOW_MINUTES", 15),
         email_token_hours=_env_int("EMAIL_TOKEN_HOURS", 48),
         reset_token_minutes=_env_int("RESET_TOKEN_MINUTES", 60),
-        require_email_verification=_env_bool("REQUIRE_EMAIL_VERIFICATION", False),
         ai_base_url=_env("AI_BASE_URL").rstrip("/"),
         ai_api_key=_env("AI_API_KEY"),
         ai_model=_env("AI_MODEL"),

@@ -309,30 +309,37 @@ def change_password(
 # --- Login, rate limits and sessions ------------------------------------------------------
 
 
-def _recent_failures(session: Session, *, column, value: str, since: dt.datetime) -> int:  # noqa: ANN001
+def _account_identifiers(session: Session, identifier: str) -> list[str]:
+    """Every name an account can be typed as: failures count per account, not per spelling."""
+    user = find_user_by_login(session, identifier)
+    return sorted({identifier, user.username, user.email}) if user else [identifier]
+
+
+def _recent_failures(session: Session, *, condition, since: dt.datetime) -> int:  # noqa: ANN001
     return int(
         session.exec(
-            select(func.count()).select_from(LoginAttempt).where(column == value, LoginAttempt.success.is_(False), LoginAttempt.created_at >= since)
+            select(func.count()).select_from(LoginAttempt).where(condition, LoginAttempt.success.is_(False), LoginAttempt.created_at >= since)
         ).one()
     )
 
 
-def _last_success(session: Session, identifier: str) -> dt.datetime | None:
+def _last_success(session: Session, identifiers: list[str]) -> dt.datetime | None:
     return session.exec(
-        select(func.max(LoginAttempt.created_at)).where(LoginAttempt.identifier == identifier, LoginAttempt.success.is_(True))
+        select(func.max(LoginAttempt.created_at)).where(col(LoginAttempt.identifier).in_(identifiers), LoginAttempt.success.is_(True))
     ).one()
 
 
 def check_rate_limit(session: Session, *, identifier: str, ip_address: str) -> None:
     settings = get_settings()
-    window = dt.timedelta(minutes=settings.login_window_minutes)
-    since = utcnow() - window
+    since = utcnow() - dt.timedelta(minutes=settings.login_window_minutes)
+    identifiers = _account_identifiers(session, identifier)
     # A success resets the account's count: failures before it no longer count.
-    last_ok = _last_success(session, identifier)
+    last_ok = _last_success(session, identifiers)
     account_since = max(since, last_ok) if last_ok else since
-    if _recent_failures(session, column=LoginAttempt.identifier, value=identifier, since=account_since) >= settings.login_max_failures_per_account:
+    account_failures = _recent_failures(session, condition=col(LoginAttempt.identifier).in_(identifiers), since=account_since)
+    if account_failures >= settings.login_max_failures_per_account:
         raise ServiceError(AccountError.RATE_LIMITED, minutes=settings.login_window_minutes)
-    if ip_address and _recent_failures(session, column=LoginAttempt.ip_address, value=ip_address, since=since) >= settings.login_max_failures_per_ip:
+    if ip_address and _recent_failures(session, condition=LoginAttempt.ip_address == ip_address, since=since) >= settings.login_max_failures_per_ip:
         raise ServiceError(AccountError.RATE_LIMITED, minutes=settings.login_window_minutes)
 
 
@@ -467,8 +474,15 @@ def list_users(session: Session, *, search: str = "", role: str = "", limit: int
     query = select(User).order_by(col(User.id)).limit(max(1, min(limit, 200))).offset(max(0, offset))
     search = (search or "").strip().lower()[:100]
     if search:
-        like = f"%{search}%"
-        query = query.where(or_(col(User.username).like(like), col(User.email).like(like), col(User.full_name).like(like)))
+        # The search text is literal: % and _ typed by an admin are not wildcards.
+        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                col(User.username).like(like, escape="\\"),
+                col(User.email).like(like, escape="\\"),
+                col(User.full_name).like(like, escape="\\"),
+            )
+        )
     if role:
         if role not in {r.value for r in Role}:
             raise ServiceError(AccountError.ROLE_INVALID)

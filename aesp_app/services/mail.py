@@ -13,6 +13,8 @@ from aesp_app.settings import get_settings
 def send_mail(
     session: Session, *, to: str, subject: str, body: str, kind: str = "general", sender: MailSender | None = None
 ) -> OutboxMail:
+    # One-line subject: a line break in a header would be a header injection.
+    subject = subject.replace("\r", " ").replace("\n", " ")
     mail = OutboxMail(to_address=to, subject=subject[:255], body_text=body, kind=kind)
     sender = sender or get_mail_sender(get_settings())
     if sender is None:

@@ -29,7 +29,8 @@ GOALS = ("communication", "career", "travel", "exam", "study_abroad")
 PREFERENCES = ("speaking", "lessons", "mentor", "mixed")
 GENDERS = ("male", "female", "other")
 LANGUAGES = ("vi", "en")
-PHONE_RE = re.compile(r"^\+?[0-9 .-]{8,20}$")
+# At most 20 characters (the column), at least 8 digits, optional leading +, spaces, dots, dashes.
+PHONE_RE = re.compile(r"^(?=.{8,20}$)(?=(?:\D*\d){8})\+?[0-9 .-]+$")
 
 # field: (max length, label key) — lengths are the seeds' VARCHAR sizes.
 TEXT_LIMITS = {
@@ -75,7 +76,9 @@ def _parse_birth_date(raw: str) -> dt.date | None:
     except ValueError as exc:
         raise ServiceError(ProfileError.BIRTH_DATE_INVALID) from exc
     today = utcnow().date()
-    if value.year < 1900 or value > today.replace(year=today.year - 5):
+    # 5 years before today; on 29 February the year before has none, so use the 28th.
+    latest = today.replace(year=today.year - 5, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=today.year - 5)
+    if value.year < 1900 or value > latest:
         raise ServiceError(ProfileError.BIRTH_DATE_INVALID)
     return value
 
@@ -141,6 +144,8 @@ def get_or_create_profile(session: Session, *, user_id: int) -> UserProfile:
 def save_onboarding(session: Session, *, user_id: int, level: str, goal: str, preference: str) -> UserProfile:
     if level not in LEVELS or goal not in GOALS or preference not in PREFERENCES:
         raise ServiceError(ProfileError.CHOICE_INVALID)
+    if session.get(User, user_id) is None:
+        raise ServiceError(CommonError.NOT_FOUND)
     profile = get_or_create_profile(session, user_id=user_id)
     profile.grade_level, profile.primary_goal, profile.study_preference = level, goal, preference
     profile.onboarding_completed = True

@@ -529,11 +529,6 @@ def test_failures_after_a_success_still_count(session):
     expect(AccountError.RATE_LIMITED, login, session)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts.check_rate_limit counts failures per typed identifier, not per account: "
-    "5 failures as the username leave 5 more as the e-mail",
-)
 def test_rate_limit_per_account_covers_username_and_email(session):
     active_user(session)
     for _ in range(5):
@@ -859,10 +854,6 @@ def test_list_users(session, admin_and_user):
     expect(AccountError.ROLE_INVALID, accounts.list_users, session, role="owner")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts.list_users puts the search text into LIKE unescaped: '_' and '%' act as wildcards",
-)
 def test_list_users_search_is_literal(session, admin_and_user):
     active_user(session, "with_underscore")
     assert [u.username for u in accounts.list_users(session, search="_")] == ["with_underscore"]

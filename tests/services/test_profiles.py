@@ -172,11 +172,6 @@ def test_update_profile_refusals_change_nothing(session, changes, code):
     assert stored(session, user.id) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profiles.PHONE_RE accepts '+' plus 20 characters (21) but users.phone is VARCHAR(20): "
-    "SQLite stores it, MariaDB refuses the row with a database error instead of PHONE_INVALID",
-)
 def test_phone_that_passes_validation_fits_the_column(session):
     user = make_user(session)
     phone = "+" + "1" * 20
@@ -193,10 +188,6 @@ def test_phone_that_passes_validation_fits_the_column(session):
     assert row["phone"] == phone and len(phone) <= 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profiles.PHONE_RE ([0-9 .-]{8,20}) accepts a phone number without any digit, e.g. '--------'",
-)
 @pytest.mark.parametrize("phone", ["--------", "........", "- - - - -"])
 def test_phone_needs_digits(session, phone):
     user = make_user(session)
@@ -209,11 +200,6 @@ def test_birth_date_exactly_five_years_ago_is_accepted(session):
     profiles.update_profile(session, user_id=user.id, data=ProfileUpdate(birth_date="1900-01-01"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profiles._parse_birth_date computes today.replace(year=today.year - 5): on 29 February "
-    "that date does not exist and ValueError escapes, so every profile save with a birth date fails",
-)
 def test_birth_date_check_on_29_february(session, monkeypatch):
     leap_day = dt.datetime(2028, 2, 29, 9, 0, tzinfo=dt.UTC)
     monkeypatch.setattr(profiles, "utcnow", lambda: leap_day)
@@ -333,11 +319,6 @@ def test_set_language(session):
     assert stored(session, user.id)[0]["language"] == "vi"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profiles.save_onboarding does not check the user exists: an unknown id ends in a "
-    "foreign-key IntegrityError from the database instead of NOT_FOUND (update_profile checks)",
-)
 def test_save_onboarding_unknown_user(session):
     try:
         expect(CommonError.NOT_FOUND, profiles.save_onboarding, session, user_id=987654, level="B1", goal="career", preference="mixed")

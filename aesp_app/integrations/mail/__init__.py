@@ -23,19 +23,20 @@ class SmtpMailSender:
         self.sender, self.starttls = sender, starttls
 
     def send(self, *, to: str, subject: str, body: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(body)
         try:
+            # Header values with line breaks are refused here (ValueError): a delivery failure.
+            message = EmailMessage()
+            message["From"] = self.sender
+            message["To"] = to
+            message["Subject"] = subject
+            message.set_content(body)
             with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.user:
                     smtp.login(self.user, self.password)
                 smtp.send_message(message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, ValueError, smtplib.SMTPException) as exc:
             raise MailDeliveryError(str(exc)) from exc
 
 

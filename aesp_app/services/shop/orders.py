@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from aesp_app.models.accounts import Role, User
 from aesp_app.models.commerce import Order, OrderItem, PurchasedPackage
 from aesp_app.services.errors import ServiceError
 from aesp_app.services.shop.errors import ShopError
@@ -57,3 +59,40 @@ def list_purchased_packages(session: Session, *, user_id: int, product_type: str
     if product_type:
         statement = statement.where(PurchasedPackage.product_type == product_type)
     return list(session.exec(statement.order_by(PurchasedPackage.created_at.desc(), PurchasedPackage.id.desc())).all())
+
+
+def admin_list_orders(
+    session: Session,
+    *,
+    admin_id: int,
+    status: str | None = None,
+    payment_status: str | None = None,
+    payment_method: str | None = None,
+    search: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Order]:
+    """Every order for an admin (newest first), filtered by state, method, or an order code or
+    customer e-mail that contains SEARCH; e.g. bank transfers waiting for confirmation."""
+    admin = session.get(User, admin_id) if isinstance(admin_id, int) else None
+    if admin is None or admin.role != Role.ADMIN.value:
+        raise ServiceError(ShopError.ADMIN_REQUIRED)
+    statement = select(Order)
+    if status:
+        statement = statement.where(Order.status == status)
+    if payment_status:
+        statement = statement.where(Order.payment_status == payment_status)
+    if payment_method:
+        statement = statement.where(Order.payment_method == payment_method)
+    term = (search or "").strip()[:100]
+    if term:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(
+            sa.or_(Order.order_code.ilike(pattern, escape="\\"), Order.customer_email.ilike(pattern, escape="\\"))
+        )
+    limit = max(1, min(int(limit), MAX_LIST))
+    return list(
+        session.exec(
+            statement.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit).offset(max(0, int(offset)))
+        ).all()
+    )
