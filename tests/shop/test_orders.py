@@ -35,3 +35,27 @@ def test_owner_reads_orders_and_purchases_others_do_not(session, demo):
     assert [p.product_name for p in tests] == ["Hướng nghiệp trực tuyến"]
     assert orders.list_purchased_packages(session, user_id=user.id, product_type="course") == []
     assert orders.list_purchased_packages(session, user_id=other.id) == []
+
+
+def test_admin_lists_and_filters_orders(session, demo):
+    admin = demo.user("admin")
+    placed = {}
+    for username, method in (("learner1", "bank_transfer"), ("learner2", "vnpay"), ("learner3", "bank_transfer")):
+        user = demo.user(username)
+        cart.add_item(session, owner=CartOwner.member(user.id),
+                      package_id=demo.package("Essay Coaching", "Essay Coaching 1:1").id)
+        placed[username] = checkout.checkout(session, user_id=user.id, payment_method=method)
+    waiting = orders.admin_list_orders(session, admin_id=admin.id, payment_method="bank_transfer",
+                                       payment_status="pending")
+    assert {o.id for o in waiting} == {placed["learner1"].id, placed["learner3"].id}
+    code = placed["learner2"].order_code
+    assert [o.id for o in orders.admin_list_orders(session, admin_id=admin.id, search=code[-6:].lower())] == [
+        placed["learner2"].id]
+    email = demo.user("learner3").email
+    assert [o.id for o in orders.admin_list_orders(session, admin_id=admin.id, search=email)] == [
+        placed["learner3"].id]
+    assert orders.admin_list_orders(session, admin_id=admin.id, search="%") == []
+    assert len(orders.admin_list_orders(session, admin_id=admin.id, limit=2)) == 2
+    with pytest.raises(ServiceError) as exc:
+        orders.admin_list_orders(session, admin_id=demo.user("learner1").id)
+    assert exc.value.code is ShopError.ADMIN_REQUIRED
