@@ -1,4 +1,4 @@
-"""Why the shop refuses something. Each value is a message key (aesp_app/i18n/shop_messages.py)."""
+"""Why the shop refuses something. Each value is a message key (aesp_app/i18n/en.py and vi.py)."""
 
 from __future__ import annotations
 
