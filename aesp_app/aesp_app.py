@@ -5,6 +5,7 @@ import logging
 import reflex as rx
 
 from aesp_app import pages  # noqa: F401  (registers every @app_page)
+from aesp_app.api.routes import build_api
 from aesp_app.i18n import translate
 from aesp_app.pages.home import not_found_page
 
@@ -22,5 +23,6 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="vi",
     backend_exception_handler=backend_exception_handler,
+    api_transformer=build_api(),
 )
 app.add_page(not_found_page, route="404", title="404 · AESP")

@@ -205,6 +205,9 @@ class AuthState(rx.State):
             self.session_token, self.remember_token = token, ""
         self._set_display(viewer)
         i18n.lang = viewer.language
+        from aesp_app.states.cart import merge_guest_cart_on_login
+
+        await merge_guest_cart_on_login(self, viewer.id)
         target = _safe_next(self.router.url.query_parameters.get("next")) or self.home_path
         if self.role == Role.LEARNER.value and not self.onboarding_done and target == "/dashboard":
             target = "/onboarding"
@@ -241,7 +244,8 @@ async def authorize(state: rx.State, *roles: Role, action: str = "") -> Viewer |
     i18n = await state.get_state(I18nState)
     if viewer is None:
         security_log.warning("denied %s.%s: anonymous", _handler_name(state), action)
-        return [rx.toast.error(i18n._text("error.login_required")), rx.redirect("/login")]
+        back = _safe_next(state.router.url.path)
+        return [rx.toast.error(i18n._text("error.login_required")), rx.redirect(f"/login?next={back}" if back and back != "/" else "/login")]
     if roles and viewer.role not in {r.value for r in roles}:
         security_log.warning("denied %s.%s: user %s (%s)", _handler_name(state), action, viewer.id, viewer.role)
         return [rx.toast.error(i18n._text("error.forbidden"))]

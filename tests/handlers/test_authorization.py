@@ -60,6 +60,22 @@ AUTHORIZATION: dict[str, tuple[frozenset[str], dict]] = {
     "AdminState.outbox_page": (ADMIN, {"delta": 1}),
     "AdminState.show_mail": (ADMIN, {"mail_id": 1}),
     "AdminState.close_mail": (ALL, {}),
+    # Cart: visitors have a guest cart (cookie id), members their own
+    "CartState.load": (ALL, {}),
+    "CartState.add": (ALL, {"package_id": 999999, "quantity": 1}),
+    "CartState.set_quantity": (ALL, {"line_id": 999999, "quantity": 2}),
+    "CartState.remove": (ALL, {"line_id": 999999}),
+    "CartState.checkout": (MEMBERS, {"form": {"payment_method": "vnpay"}}),
+    # Orders and purchases: the member's own only (another's order is "not found")
+    "OrdersState.load_orders": (MEMBERS, {}),
+    "OrdersState.load_order": (MEMBERS, {}),
+    "OrdersState.pay": (MEMBERS, {"method": "vnpay"}),
+    "OrdersState.load_purchases": (MEMBERS, {}),
+    # Payment pages: the return page only displays; the sandbox acts only on a signed request
+    "PaymentReturnState.load": (ALL, {}),
+    "PaymentReturnState.refresh": (ALL, {}),
+    "VnpaySandboxState.load": (ALL, {}),
+    "VnpaySandboxState.complete": (ALL, {"outcome": "pay"}),
 }
 
 

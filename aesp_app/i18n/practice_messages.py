@@ -1,0 +1,58 @@
+"""Messages of the practice room's refusals (aesp_app/services/practice/errors.py), English and
+Vietnamese, to be merged into the catalogues."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "practice.session_not_found": "Practice session not found.",
+    "practice.session_finished": "This practice session has already ended.",
+    "practice.topic_not_found": "This topic is not available.",
+    "practice.scenario_not_found": "This topic has no conversation scenario yet.",
+    "practice.session_type_invalid": "Unknown kind of practice session.",
+    "practice.mentor_invalid": "Please choose a mentor for this session.",
+    "practice.not_session_mentor": "Only the mentor of this session can add feedback.",
+    "practice.limit_reached": "You have used all {limit} AI practice sessions of your plan this month. Upgrade your package to keep practising.",
+    "practice.advanced_required": "Advanced topics need a package with advanced AI feedback.",
+    "practice.partner_required": "The conversation partner is not available. Please try again.",
+    "practice.too_many_turns": "This session has reached {max} answers. End it to see your report, then start a new one.",
+    "practice.text_empty": "Please type your answer first.",
+    "practice.text_too_long": "Your answer is too long: at most {max} characters.",
+    "practice.feedback_empty": "Please write your feedback first.",
+    "practice.feedback_too_long": "The feedback is too long: at most {max} characters.",
+    "practice.drill_not_found": "This practice sentence does not exist.",
+    "practice.turn_not_found": "This part of the conversation does not exist.",
+    "practice.audio_not_found": "There is no recording for this session.",
+    "practice.audio_empty": "The recording is empty. Please record your answer again.",
+    "practice.audio_too_large": "The recording is larger than 5 MB. Please record a shorter answer.",
+    "practice.audio_too_long": "The recording is longer than 60 seconds. Please keep your answer under one minute.",
+    "practice.audio_not_audio": "We could not read this file as audio. Please record your answer again.",
+    "practice.audio_silence": "We could not hear you. Please check your microphone and speak a little louder.",
+    "practice.recording_full": "This session already holds {minutes} minutes of recordings. End it and start a new one to keep speaking.",
+}
+
+VI: dict[str, str] = {
+    "practice.session_not_found": "Không tìm thấy phiên luyện tập.",
+    "practice.session_finished": "Phiên luyện tập này đã kết thúc.",
+    "practice.topic_not_found": "Chủ đề này hiện không khả dụng.",
+    "practice.scenario_not_found": "Chủ đề này chưa có kịch bản hội thoại.",
+    "practice.session_type_invalid": "Loại phiên luyện tập không hợp lệ.",
+    "practice.mentor_invalid": "Vui lòng chọn mentor cho phiên này.",
+    "practice.not_session_mentor": "Chỉ mentor của phiên này mới có thể thêm nhận xét.",
+    "practice.limit_reached": "Bạn đã dùng hết {limit} buổi luyện nói với AI của gói trong tháng này. Hãy nâng cấp gói để tiếp tục luyện tập.",
+    "practice.advanced_required": "Chủ đề nâng cao cần gói có phản hồi AI nâng cao.",
+    "practice.partner_required": "Bạn hội thoại hiện không khả dụng. Vui lòng thử lại.",
+    "practice.too_many_turns": "Phiên này đã có {max} câu trả lời. Hãy kết thúc để xem báo cáo, rồi bắt đầu phiên mới.",
+    "practice.text_empty": "Vui lòng nhập câu trả lời trước.",
+    "practice.text_too_long": "Câu trả lời quá dài: tối đa {max} ký tự.",
+    "practice.feedback_empty": "Vui lòng viết nhận xét trước.",
+    "practice.feedback_too_long": "Nhận xét quá dài: tối đa {max} ký tự.",
+    "practice.drill_not_found": "Câu luyện tập này không tồn tại.",
+    "practice.turn_not_found": "Phần hội thoại này không tồn tại.",
+    "practice.audio_not_found": "Phiên này không có bản ghi âm.",
+    "practice.audio_empty": "Bản ghi âm trống. Vui lòng ghi âm lại câu trả lời.",
+    "practice.audio_too_large": "Bản ghi âm lớn hơn 5 MB. Vui lòng ghi một câu trả lời ngắn hơn.",
+    "practice.audio_too_long": "Bản ghi âm dài hơn 60 giây. Vui lòng trả lời trong vòng một phút.",
+    "practice.audio_not_audio": "Không đọc được tệp này dưới dạng âm thanh. Vui lòng ghi âm lại.",
+    "practice.audio_silence": "Chúng tôi không nghe thấy bạn. Vui lòng kiểm tra micro và nói to hơn một chút.",
+    "practice.recording_full": "Phiên này đã có {minutes} phút ghi âm. Hãy kết thúc và bắt đầu phiên mới để tiếp tục nói.",
+}
