@@ -9,15 +9,14 @@ every new handler must add its row here.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pathlib
 
 import pytest
 import reflex as rx
 
-ALL = frozenset({"anonymous", "learner", "mentor", "admin"})
-MEMBERS = frozenset({"learner", "mentor", "admin"})
-LEARNER = frozenset({"learner"})
-ADMIN = frozenset({"admin"})
+from tests.handlers.roles import ADMIN, ALL, LEARNER, MEMBERS
 
 PROFILE_FORM = {"form": {"full_name": "Nguyễn Văn A", "city": "Hà Nội", "timezone": "Asia/Ho_Chi_Minh", "language": "vi"}}
 
@@ -77,6 +76,14 @@ AUTHORIZATION: dict[str, tuple[frozenset[str], dict]] = {
     "VnpaySandboxState.load": (ALL, {}),
     "VnpaySandboxState.complete": (ALL, {"outcome": "pay"}),
 }
+
+
+# Each area may keep its rows in tests/handlers/rows_<area>.py as ROWS = {...}; they join the table.
+for _module in sorted(pathlib.Path(__file__).parent.glob("rows_*.py")):
+    _rows = importlib.import_module(f"tests.handlers.{_module.stem}").ROWS
+    _overlap = set(_rows) & set(AUTHORIZATION)
+    assert not _overlap, f"{_module.name} repeats rows: {_overlap}"
+    AUTHORIZATION.update(_rows)
 
 
 def app_handlers() -> dict[str, object]:
