@@ -1,0 +1,52 @@
+"""Catalogue messages (keys "catalog.…", the values of CatalogError), English and Vietnamese,
+to be merged into en.py and vi.py."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "catalog.product_not_found": "No such product.",
+    "catalog.package_not_found": "No such package.",
+    "catalog.category_not_found": "No such category.",
+    "catalog.field_required": "{field} is required.",
+    "catalog.field_too_long": "{field} may be at most {max} characters long.",
+    "catalog.field_invalid": "{field} has an invalid value.",
+    "catalog.type_invalid": "Unknown product type: {value}.",
+    "catalog.status_invalid": "Unknown product status: {value}. Use draft, published or archived.",
+    "catalog.label_invalid": "Unknown label: {value}. Use new, hot, featured or best_seller.",
+    "catalog.sort_invalid": "Unknown sort order: {value}.",
+    "catalog.slug_invalid": "“{slug}” is not a valid slug: use lower-case letters and digits joined by single dashes.",
+    "catalog.slug_taken": "The slug “{slug}” is already used by another {type}.",
+    "catalog.slug_ambiguous": "Several products use the slug “{slug}” ({types}); say which type.",
+    "catalog.product_deleted": "The product “{slug}” is deleted; restore it first.",
+    "catalog.product_not_deleted": "The product “{slug}” is not deleted.",
+    "catalog.publish_needs_package": "A product needs at least one active package before it can be published.",
+    "catalog.price_invalid": "{field} must be a whole amount of VND, 0 or more.",
+    "catalog.price_range_invalid": "The lowest price must not be above the highest price.",
+    "catalog.sale_above_original": "The sale price must not be above the original price.",
+    "catalog.free_package_priced": "A free package must have a sale price of 0.",
+    "catalog.price_required": "A paid package needs an original price above 0 (or mark it free).",
+}
+
+VI: dict[str, str] = {
+    "catalog.product_not_found": "Không tìm thấy sản phẩm.",
+    "catalog.package_not_found": "Không tìm thấy gói.",
+    "catalog.category_not_found": "Không tìm thấy danh mục.",
+    "catalog.field_required": "Vui lòng nhập {field}.",
+    "catalog.field_too_long": "{field} chỉ được dài tối đa {max} ký tự.",
+    "catalog.field_invalid": "Giá trị của {field} không hợp lệ.",
+    "catalog.type_invalid": "Loại sản phẩm không hợp lệ: {value}.",
+    "catalog.status_invalid": "Trạng thái không hợp lệ: {value}. Dùng draft, published hoặc archived.",
+    "catalog.label_invalid": "Nhãn không hợp lệ: {value}. Dùng new, hot, featured hoặc best_seller.",
+    "catalog.sort_invalid": "Cách sắp xếp không hợp lệ: {value}.",
+    "catalog.slug_invalid": "“{slug}” không phải slug hợp lệ: chỉ dùng chữ thường và chữ số nối bằng một dấu gạch ngang.",
+    "catalog.slug_taken": "Slug “{slug}” đã được dùng cho một {type} khác.",
+    "catalog.slug_ambiguous": "Có nhiều sản phẩm dùng slug “{slug}” ({types}); hãy chỉ rõ loại.",
+    "catalog.product_deleted": "Sản phẩm “{slug}” đã bị xóa; hãy khôi phục trước.",
+    "catalog.product_not_deleted": "Sản phẩm “{slug}” chưa bị xóa.",
+    "catalog.publish_needs_package": "Sản phẩm cần ít nhất một gói đang bán trước khi xuất bản.",
+    "catalog.price_invalid": "{field} phải là số tiền VND nguyên, từ 0 trở lên.",
+    "catalog.price_range_invalid": "Giá thấp nhất không được lớn hơn giá cao nhất.",
+    "catalog.sale_above_original": "Giá khuyến mãi không được cao hơn giá gốc.",
+    "catalog.free_package_priced": "Gói miễn phí phải có giá khuyến mãi bằng 0.",
+    "catalog.price_required": "Gói trả phí cần giá gốc lớn hơn 0 (hoặc đánh dấu miễn phí).",
+}
