@@ -85,3 +85,42 @@ class ConversationPartner(Protocol):
     def written_feedback(self, scenario: Scenario, history: list[Turn], summary: dict) -> tuple[str, Usage | None]:
         """A short paragraph for the report, in English, encouraging and specific."""
         ...
+
+
+OFFLINE_ENGINE = "offline"
+
+
+def corrections_from_errors(errors) -> list[Correction]:
+    """Corrections from the grammar analyser's errors (GrammarError objects or their JSON): the
+    wrong words, the first suggestion and the explanation. Errors without a suggestion are left
+    out: there is nothing to recast."""
+    out: list[Correction] = []
+    for error in errors or ():
+        if isinstance(error, dict):
+            original = error.get("text") or ""
+            corrected = error.get("correction") or (error.get("suggestions") or [None])[0]
+            explanation = error.get("explanation") or error.get("message") or ""
+        else:
+            original = getattr(error, "text", "") or ""
+            corrected = getattr(error, "correction", None)
+            explanation = getattr(error, "explanation", "") or getattr(error, "message", "") or ""
+        if original and corrected and original.strip().lower() != str(corrected).strip().lower():
+            out.append(Correction(original=original, corrected=str(corrected), explanation=explanation))
+    return out
+
+
+def get_partner(settings=None) -> ConversationPartner:
+    """The offline scenario engine, or the OpenAI-compatible partner when AI_BASE_URL (with
+    AI_MODEL) is set; the latter falls back to the offline engine when a call fails."""
+    from .offline import OfflinePartner
+
+    if settings is None:
+        from aesp_app.settings import get_settings
+
+        settings = get_settings()
+    offline = OfflinePartner()
+    if getattr(settings, "ai_enabled", False):
+        from .openai_compat import OpenAICompatiblePartner
+
+        return OpenAICompatiblePartner(settings, fallback=offline)
+    return offline
