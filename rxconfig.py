@@ -1,10 +1,16 @@
 """Reflex configuration, derived from the application's settings (aesp_app/settings.py)."""
 
+import os
+
 import reflex as rx
 
 from aesp_app.settings import get_settings
 
 _settings = get_settings()
+
+# Recorded answers travel over the websocket as base64 (≤ 5 MB of audio, ~6.7 MB encoded): the
+# socket must accept them so the server can check and refuse oversize audio with its own message.
+os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(8 * 1024 * 1024))
 
 config = rx.Config(
     app_name="aesp_app",
