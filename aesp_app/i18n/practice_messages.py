@@ -13,7 +13,7 @@ EN: dict[str, str] = {
     "practice.not_session_mentor": "Only the mentor of this session can add feedback.",
     "practice.limit_reached": "You have used all {limit} AI practice sessions of your plan this month. Upgrade your package to keep practising.",
     "practice.advanced_required": "Advanced topics need a package with advanced AI feedback.",
-    "practice.partner_required": "The conversation partner is not available. Please try again.",
+    "practice.partner_unavailable": "The conversation partner is not available. Please try again.",
     "practice.too_many_turns": "This session has reached {max} answers. End it to see your report, then start a new one.",
     "practice.text_empty": "Please type your answer first.",
     "practice.text_too_long": "Your answer is too long: at most {max} characters.",
@@ -27,7 +27,6 @@ EN: dict[str, str] = {
     "practice.audio_too_long": "The recording is longer than 60 seconds. Please keep your answer under one minute.",
     "practice.audio_not_audio": "We could not read this file as audio. Please record your answer again.",
     "practice.audio_silence": "We could not hear you. Please check your microphone and speak a little louder.",
-    "practice.recording_full": "This session already holds {minutes} minutes of recordings. End it and start a new one to keep speaking.",
 }
 
 VI: dict[str, str] = {
@@ -40,7 +39,7 @@ VI: dict[str, str] = {
     "practice.not_session_mentor": "Chỉ mentor của phiên này mới có thể thêm nhận xét.",
     "practice.limit_reached": "Bạn đã dùng hết {limit} buổi luyện nói với AI của gói trong tháng này. Hãy nâng cấp gói để tiếp tục luyện tập.",
     "practice.advanced_required": "Chủ đề nâng cao cần gói có phản hồi AI nâng cao.",
-    "practice.partner_required": "Bạn hội thoại hiện không khả dụng. Vui lòng thử lại.",
+    "practice.partner_unavailable": "Bạn hội thoại hiện không khả dụng. Vui lòng thử lại.",
     "practice.too_many_turns": "Phiên này đã có {max} câu trả lời. Hãy kết thúc để xem báo cáo, rồi bắt đầu phiên mới.",
     "practice.text_empty": "Vui lòng nhập câu trả lời trước.",
     "practice.text_too_long": "Câu trả lời quá dài: tối đa {max} ký tự.",
@@ -54,5 +53,4 @@ VI: dict[str, str] = {
     "practice.audio_too_long": "Bản ghi âm dài hơn 60 giây. Vui lòng trả lời trong vòng một phút.",
     "practice.audio_not_audio": "Không đọc được tệp này dưới dạng âm thanh. Vui lòng ghi âm lại.",
     "practice.audio_silence": "Chúng tôi không nghe thấy bạn. Vui lòng kiểm tra micro và nói to hơn một chút.",
-    "practice.recording_full": "Phiên này đã có {minutes} phút ghi âm. Hãy kết thúc và bắt đầu phiên mới để tiếp tục nói.",
 }
