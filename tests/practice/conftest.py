@@ -259,8 +259,7 @@ class World:
     topic: Topic
 
 
-@pytest.fixture
-def world(session, clock, catalogue, fake_text) -> World:
+def _world(session) -> World:
     w = World(
         session=session,
         learner=make_user(session, "learner1"),
@@ -271,3 +270,26 @@ def world(session, clock, catalogue, fake_text) -> World:
     )
     session.commit()
     return w
+
+
+@pytest.fixture
+def world(session, clock, catalogue, fake_text) -> World:
+    """Users and a topic; the scenario catalogue and the text analyser are test doubles."""
+    return _world(session)
+
+
+@pytest.fixture
+def real_world(session, clock) -> World:
+    """Users and the demo topic "Introducing Yourself at Work"; the real scenario catalogue and
+    text analyser."""
+    return _world(session)
+
+
+@pytest.fixture
+def offline_partner():
+    from aesp_app.integrations.ai import get_partner
+    from aesp_app.settings import get_settings
+
+    settings = get_settings()
+    assert not settings.ai_enabled
+    return get_partner(settings)

@@ -545,3 +545,16 @@ def test_every_code_has_english_and_vietnamese_messages():
         assert fields(EN[key]) == fields(VI[key]), key
     assert "không nghe thấy" in VI[PracticeError.AUDIO_SILENCE.value].lower()
     assert "could not hear you" in EN[PracticeError.AUDIO_SILENCE.value]
+
+
+def test_daily_challenge_earns_a_bonus(world, partner):
+    s = world.session
+    challenge = make_topic(s, "Checking In at the Airport", category="travel", daily=True)
+    s.commit()
+    plain = text_session(world, partner, answers=("My name is Minh.",))
+    r1 = end(world, plain.session_id, partner)
+    started = practice.start_session(s, user_id=world.learner.id, topic_id=challenge.id, partner=partner)
+    practice.learner_text_turn(s, user_id=world.learner.id, session_id=started.session_id, text="My name is Minh.", partner=partner)
+    r2 = end(world, started.session_id, partner)
+    assert r1.scores["overall"] == r2.scores["overall"]
+    assert r2.xp_awarded == round(r1.xp_awarded * practice_sessions.DAILY_CHALLENGE_BONUS)

@@ -713,6 +713,29 @@ def _rewards(session: Session, ps: PracticeSession, report: dict[str, Any], *, s
     return xp_amount
 
 
+def _feedback_summary(report: dict[str, Any], transcript: list[dict[str, Any]], turns: int) -> dict[str, Any]:
+    """What the partner writes its paragraph from: the five scores (flat), the first findings."""
+    scores = report["scores"]
+    return {
+        **scores,
+        "scores": scores,
+        "goal_reached": any(t.get("role") == "partner" and t.get("finished") for t in transcript),
+        "grammar_errors": [
+            {"text": e["text"], "correction": e.get("correction"), "explanation": e.get("explanation")}
+            for e in report["grammar_errors"][:5]
+        ],
+        "flagged_words": [w["word"] for w in report["flagged_words"][:5]],
+        "vocabulary_level": report["vocabulary"]["level"],
+        "suggestions": [
+            {"word": v["word"], "alternatives": v.get("alternatives", [])} for v in report["vocabulary"]["suggestions"][:5]
+        ],
+        "wpm": report["fluency"]["wpm"],
+        "pauses": report["fluency"]["pauses"],
+        "fillers": report["fluency"]["fillers"],
+        "turns": turns,
+    }
+
+
 def end_session(
     session: Session, *, user_id: int, session_id: int, partner: ConversationPartner | None = None
 ) -> SessionReport:
@@ -737,15 +760,7 @@ def end_session(
     written = ""
     scenario = _scenario(ps, feedback)
     if partner is not None and scenario is not None and practised:
-        summary = {
-            "scores": report["scores"],
-            "grammar_errors": [{"text": e["text"], "correction": e.get("correction")} for e in report["grammar_errors"][:5]],
-            "flagged_words": [{"word": w["word"], "heard": w.get("heard")} for w in report["flagged_words"][:5]],
-            "vocabulary": {"level": report["vocabulary"]["level"],
-                           "suggestions": report["vocabulary"]["suggestions"][:5]},
-            "fluency": report["fluency"],
-            "turns": len(learner),
-        }
+        summary = _feedback_summary(report, transcript, len(learner))
         try:
             written, usage = partner.written_feedback(scenario, _history(transcript), summary)
             _log_usage(session, user_id, AIFeature.FEEDBACK, usage)
