@@ -14,7 +14,7 @@ from aesp_app.states.i18n import I18nState
 
 # (label key, path) per audience; what a role may do is checked on the server, this is only navigation.
 NAV_ANONYMOUS = [("nav.home", "/"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.login", "/login"), ("nav.register", "/register")]
-NAV_LEARNER = [("nav.dashboard", "/dashboard"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.purchases", "/purchases"), ("nav.profile", "/profile")]
+NAV_LEARNER = [("nav.dashboard", "/dashboard"), ("nav.practice", "/practice"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.orders", "/orders"), ("nav.purchases", "/purchases"), ("nav.profile", "/profile")]
 NAV_MENTOR = [("nav.mentor", "/mentor"), ("nav.profile", "/profile")]
 NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav.admin_outbox", "/admin/outbox"), ("nav.profile", "/profile")]
 

@@ -230,7 +230,8 @@ async def current_viewer(state: rx.State) -> Viewer | None:
 
 
 def _handler_name(state: rx.State) -> str:
-    return type(state).get_full_name()
+    # In background events `state` is a StateProxy: ask it, not its type.
+    return state.get_full_name()
 
 
 async def authorize(state: rx.State, *roles: Role, action: str = "") -> Viewer | list:
