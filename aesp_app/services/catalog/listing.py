@@ -33,6 +33,7 @@ from aesp_app.services.errors import ServiceError
 MAX_PAGE_SIZE = 48
 DEFAULT_PAGE_SIZE = 24
 MAX_SEARCH_LENGTH = 100
+NO_PRICE_HIGH = 10**15  # sorts products without an active package after every real price
 
 
 class CatalogError(str, enum.Enum):
@@ -169,8 +170,12 @@ def visible_to_shop() -> list[sa.ColumnElement[bool]]:
 
 
 def literal_contains(column: Any, text: str) -> sa.ColumnElement[bool]:
-    """Case-insensitive substring match with %, _ and the escape character taken literally."""
-    return sa.func.lower(column).contains(text.lower(), autoescape=True)
+    """Case-insensitive substring match with %, _ and the escape character taken literally.
+
+    LIKE is already case-insensitive on both back ends (SQLite for ASCII letters; MySQL and
+    MariaDB through the utf8mb4 *_ci collation, which also ignores Vietnamese accents), so the
+    column is not wrapped in lower(): that costs a function call per row for nothing."""
+    return column.contains(text, autoescape=True)
 
 
 def _to_price(value: Any, field: str) -> Decimal | None:
@@ -228,10 +233,12 @@ def _filters(query: ProductQuery) -> _Filters:
     if low is not None and high is not None and low > high:
         raise ServiceError(CatalogError.PRICE_RANGE_INVALID)
     if low is not None or high is not None:
-        price = min_price_subquery()
-        if low is not None:
+        price = min_price_subquery()  # one evaluation per product: BETWEEN rather than >= AND <=
+        if low is not None and high is not None:
+            where.append(price.between(low, high))
+        elif low is not None:
             where.append(price >= low)
-        if high is not None:
+        else:
             where.append(price <= high)
     search = (query.search or "").strip()[:MAX_SEARCH_LENGTH] or None
     if search:
@@ -245,20 +252,21 @@ def _sort_keys(sort: str, search: str | None) -> list[tuple[sa.ColumnElement[Any
         raise ServiceError(CatalogError.SORT_INVALID, value=str(sort))
     if sort == SortOrder.NEWEST.value:
         keys = [(Product.created_at, True)]
-    elif sort in (SortOrder.PRICE_ASC.value, SortOrder.PRICE_DESC.value):
-        price = min_price_subquery()
-        # products without an active package come last either way
-        keys = [(sa.case((price.is_(None), 1), else_=0), False), (price, sort == SortOrder.PRICE_DESC.value)]
+    elif sort == SortOrder.PRICE_ASC.value:
+        # one evaluation per product; products without an active package come last either way
+        keys = [(sa.func.coalesce(min_price_subquery(), NO_PRICE_HIGH), False)]
+    elif sort == SortOrder.PRICE_DESC.value:
+        keys = [(sa.func.coalesce(min_price_subquery(), -1), True)]
     elif sort == SortOrder.RATING.value:
         keys = [(Product.rating_avg, True), (Product.rating_cnt, True)]
     elif sort == SortOrder.POPULAR.value:
         keys = [(Product.enrollment_cnt, True), (Product.rating_cnt, True)]
     elif search:
-        lowered = search.lower()
-        title = sa.func.lower(Product.title)
+        title = Product.title  # LIKE is case-insensitive on both back ends (literal_contains)
+        escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
         keys = [
-            (sa.case((title == lowered, 0), (title.startswith(lowered, autoescape=True), 1),
-                     (title.contains(lowered, autoescape=True), 2), else_=3), False),
+            (sa.case((title.like(escaped, escape="/"), 0), (title.startswith(search, autoescape=True), 1),
+                     (title.contains(search, autoescape=True), 2), else_=3), False),
             (Product.enrollment_cnt, True),
         ]
     else:
@@ -281,7 +289,7 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
     picked = (
         sa.select(Product.id.label("pid"), *labels)
         .where(*filters.where)
-        .order_by(*[(expr.desc() if desc else expr.asc()) for expr, desc in keys])
+        .order_by(*[(label.desc() if desc else label.asc()) for label, (_e, desc) in zip(labels, keys, strict=True)])
         .limit(size)
         .offset((page - 1) * size)
         .subquery("picked")
