@@ -528,6 +528,11 @@ def test_peer_session_records_the_peer(world, partner):
     assert json.loads(row.ai_feedback)["peer_id"] == world.other.id
     assert code_of(lambda: practice.start_session(s, user_id=world.learner.id, topic_id=world.topic.id, partner=partner,
                                                   session_type="peer_practice", mentor_id=world.mentor.id)) == PracticeError.MENTOR_INVALID
+    for peer in (world.learner.id, 99999):
+        assert code_of(lambda: practice.start_session(s, user_id=world.learner.id, topic_id=world.topic.id, partner=partner,
+                                                      session_type="peer_practice", peer_id=peer)) == PracticeError.PEER_INVALID
+    assert code_of(lambda: practice.start_session(s, user_id=world.learner.id, topic_id=world.topic.id, partner=partner,
+                                                  peer_id=world.other.id)) == PracticeError.PEER_INVALID  # not a peer session
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -558,3 +563,28 @@ def test_daily_challenge_earns_a_bonus(world, partner):
     r2 = end(world, started.session_id, partner)
     assert r1.scores["overall"] == r2.scores["overall"]
     assert r2.xp_awarded == round(r1.xp_awarded * practice_sessions.DAILY_CHALLENGE_BONUS)
+
+
+def test_a_full_recording_is_stored_and_read_back(world, partner):
+    """Four minutes of quiet audio (many zero bytes, which the driver escapes to two bytes each)
+    fit in one statement on every back end."""
+    import numpy as np
+
+    from aesp_app.services.practice import recording
+
+    s = world.session
+    sid = practice.start_session(s, user_id=world.learner.id, topic_id=world.topic.id, partner=partner).session_id
+    row = s.get(PracticeSession, sid)
+    rng = np.random.default_rng(7)
+    data = None
+    for _ in range(4):
+        quiet = wav_of((rng.standard_normal(59 * 16000) * 2e-5).astype(np.float32))
+        appended = recording.append(data, quiet)
+        assert appended is not None
+        data = appended[0]
+    assert recording.append(data, tone_wav(3.0)) is None  # over the cap
+    row.audio_recording, row.audio_filename, row.audio_content_type = data, "practice.wav", "audio/wav"
+    s.commit()
+    s.expire_all()
+    stored, ctype, _ = practice.session_audio(s, user_id=world.learner.id, session_id=sid)
+    assert stored == data and ctype == "audio/wav" and recording.duration(stored) > 236

@@ -13,6 +13,7 @@ class PracticeError(str, enum.Enum):
     SCENARIO_NOT_FOUND = "practice.scenario_not_found"
     SESSION_TYPE_INVALID = "practice.session_type_invalid"
     MENTOR_INVALID = "practice.mentor_invalid"
+    PEER_INVALID = "practice.peer_invalid"
     NOT_SESSION_MENTOR = "practice.not_session_mentor"
     LIMIT_REACHED = "practice.limit_reached"  # params: limit
     ADVANCED_REQUIRED = "practice.advanced_required"

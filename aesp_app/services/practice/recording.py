@@ -18,8 +18,9 @@ from aesp_app.integrations.speech.audio import SAMPLE_RATE, decode_audio
 
 CONTENT_TYPE = "audio/wav"
 GAP_SECONDS = 0.4  # silence between two answers in the combined recording
-# 16 kHz x 2 bytes = 32 kB a second: 5 minutes is 9.6 MB, under MariaDB's default 16 MB packet.
-MAX_SECONDS = 300.0
+# 16 kHz x 2 bytes = 32 kB a second: 4 minutes is 7.7 MB. The driver escapes zero bytes to two
+# bytes, so even a worst-case recording stays under MariaDB's default 16 MB max_allowed_packet.
+MAX_SECONDS = 240.0
 _BYTES_PER_SECOND = SAMPLE_RATE * 2
 
 
