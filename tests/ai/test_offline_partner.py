@@ -63,6 +63,25 @@ PARAPHRASES = {
                              "A survey from my company shows people finish more work at home.",
                              "However, teams can build trust with regular video calls.",
                              "Overall, a mix of home and office is the best choice."],
+    "rescheduling-a-client-meeting": ["Hello Ms Collins, this is Nam from Viet Trade.",
+                                      "Sorry, I have an urgent problem so I cannot come on Thursday.",
+                                      "Is Monday at 9 am okay for you?", "OK, so Friday at ten. Thank you very much."],
+    "lost-passport": ["I can't find my passport anywhere.", "I think I dropped it in a taxi last night.",
+                      "No, I haven't gone to the police yet.", "How much does a new passport cost?"],
+    "renting-an-apartment": ["Is there a parking space for my motorbike?",
+                             "It's too expensive for me. Can you make it cheaper?",
+                             "Three months is too much. One month, please.", "One year is better for me."],
+    "wedding-toast": ["Hello everyone, I am Minh, the best friend of the groom.",
+                      "When we were students, Nam always talked about Lan.", "I hope you will be happy forever.",
+                      "Cheers to Nam and Lan!"],
+    "ordering-pho-with-a-visitor": ["This is pho. It's a famous Vietnamese noodle soup.",
+                                    "You should try the rare beef, it's delicious.",
+                                    "You put some lime and herbs in it and eat with chopsticks."],
+    "seminar-discussion": ["I think the article is quite interesting but a little one-sided.",
+                           "I agree with Anna, we often share our notes on Facebook groups.",
+                           "I don't think that's a good idea, because students need to contact each other."],
+    "inviting-a-friend-out": ["Do you want to go out for dinner on Saturday?", "Oh okay, what about next Friday?",
+                              "Let's meet at the station at 6.", "Great, see you!"],
 }
 
 
@@ -212,3 +231,13 @@ def test_get_partner_is_offline_without_a_base_url():
         ai_enabled = False
 
     assert get_partner(S()).engine_name == "offline"
+
+
+def test_off_topic_sentences_rarely_pass_any_step():
+    sentences = ["Bananas are yellow.", "My cat is black and white.", "I want to eat pizza tonight.",
+                 "Yesterday I watched a movie with my brother.", "I don't like mathematics.",
+                 "The blue car is very fast.", "My grandmother grows vegetables."]
+    pairs = [(step, s) for sc in all_scenarios() for step in sc.steps for s in sentences]
+    passed = sum(off.keyword_score(step, s) >= off.KEYWORD_PASS or off.similarity(step, s) >= off.SIMILARITY_PASS
+                 for step, s in pairs)
+    assert passed / len(pairs) < 0.03

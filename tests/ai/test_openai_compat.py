@@ -160,3 +160,12 @@ def test_get_partner_picks_by_settings(fake_chat):
     partner = get_partner(make_settings(fake_chat.base_url))
     assert isinstance(partner, OpenAICompatiblePartner) and partner.engine_name == "fake-chat-1"
     assert isinstance(get_partner(make_settings("")), OfflinePartner)
+
+
+def test_no_call_after_the_end_and_no_key_means_no_authorization_header(fake_chat):
+    partner, _ = make_partner(fake_chat)
+    done = partner.reply(SCENARIO, HISTORY, "Thanks again!", len(SCENARIO.steps), [])
+    assert done.finished and done.usage is None and fake_chat.requests == []
+    keyless = OpenAICompatiblePartner(make_settings(fake_chat.base_url, ai_api_key=""), timeout=0.3)
+    assert keyless.reply(SCENARIO, HISTORY, "Two nights.", 1, []).usage.status == "success"
+    assert "Authorization" not in fake_chat.requests[-1]["headers"]

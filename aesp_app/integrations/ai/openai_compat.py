@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,18 @@ from .offline import Assessment, OfflinePartner, _without_current, closing_line,
 MAX_HISTORY_TURNS = 12
 MAX_REPLY_CHARS = 600
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+_shared_client: httpx.Client | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_client() -> httpx.Client:
+    """One pooled client for the process (httpx.Client is thread-safe); timeouts are per request."""
+    global _shared_client
+    with _shared_lock:
+        if _shared_client is None or _shared_client.is_closed:
+            _shared_client = httpx.Client(timeout=30.0)
+        return _shared_client
 
 
 class ModelCallError(Exception):
@@ -76,7 +89,7 @@ class OpenAICompatiblePartner:
         self.engine_name = settings.ai_model
         self.base_url = (settings.ai_base_url or "").rstrip("/")
         self.timeout = float(timeout if timeout is not None else settings.ai_timeout_seconds)
-        self.client = client or httpx.Client(timeout=self.timeout)
+        self.client = client or shared_client()
         self.fallback = fallback or OfflinePartner()
         self.retries = max(0, retries)
         self.backoff_seconds = backoff_seconds
@@ -229,6 +242,9 @@ class OpenAICompatiblePartner:
         history = _without_current(history, learner_text)
         a = self.fallback.assess(scenario, history, learner_text, step_index, corrections)
         offline_text = self.fallback.compose(scenario, history, learner_text, step_index, a)
+        if a.kind == "done":  # nothing left to say: no model call
+            return PartnerReply(text=offline_text, engine=self.fallback.engine_name, step_index=a.step_index,
+                                finished=True)
         system = self.system_prompt(scenario, step_index, self.instruction(scenario, step_index, a, history))
         try:
             text, usage = self.chat(self.messages(scenario, history, learner_text, system))
