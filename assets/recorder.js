@@ -52,7 +52,7 @@ window.aespRecorder = (function () {
 
   function stop() {
     if (pendingStop) return pendingStop;
-    if (!recorder) return Promise.resolve({ error: "not_recording" });
+    if (!recorder) return Promise.resolve({ idle: true });
     clearTimeout(timer);
     const active = recorder;
     pendingStop = new Promise((resolve) => {
@@ -73,4 +73,20 @@ window.aespRecorder = (function () {
   function isRecording() { return !!recorder; }
 
   return { start: start, stop: stop, isRecording: isRecording };
+})();
+
+// Phones: a hold-to-talk button gets touch events, which React components here do not expose;
+// turn them into the mouse events the button listens to (and keep the page from scrolling).
+(function () {
+  function relay(type) {
+    return function (e) {
+      const button = e.target.closest && e.target.closest(".hold-to-talk");
+      if (!button || button.disabled) return;
+      e.preventDefault();
+      button.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true }));
+    };
+  }
+  document.addEventListener("touchstart", relay("mousedown"), { passive: false });
+  document.addEventListener("touchend", relay("mouseup"), { passive: false });
+  document.addEventListener("touchcancel", relay("mouseup"), { passive: false });
 })();

@@ -14,9 +14,11 @@ from aesp_app.states.i18n import I18nState
 
 # (label key, path) per audience; what a role may do is checked on the server, this is only navigation.
 NAV_ANONYMOUS = [("nav.home", "/"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.login", "/login"), ("nav.register", "/register")]
-NAV_LEARNER = [("nav.dashboard", "/dashboard"), ("nav.practice", "/practice"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.orders", "/orders"), ("nav.purchases", "/purchases"), ("nav.profile", "/profile")]
-NAV_MENTOR = [("nav.mentor", "/mentor"), ("nav.profile", "/profile")]
-NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav.admin_outbox", "/admin/outbox"), ("nav.profile", "/profile")]
+NAV_LEARNER = [("nav.dashboard", "/dashboard"), ("nav.practice", "/practice"), ("nav.shop", "/shop"), ("nav.cart", "/cart")]
+NAV_MENTOR = [("nav.mentor", "/mentor"), ("nav.shop", "/shop")]
+NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav.admin_orders", "/admin/orders"), ("nav.admin_outbox", "/admin/outbox")]
+# In the menu under the member's name (and in the phone menu).
+NAV_ACCOUNT = [("nav.profile", "/profile"), ("nav.orders", "/orders"), ("nav.purchases", "/purchases")]
 
 GUARDS = {
     None: AuthState.check_session,
@@ -31,20 +33,24 @@ ALLOWED_ROLES = {"login": ("learner", "mentor", "admin"), "learner": ("learner",
 
 def _links(items: list[tuple[str, str]], *, vertical: bool = False) -> rx.Component:
     links = [
-        rx.link(t(key), href=path, underline="none", color_scheme="gray", high_contrast=True, weight="medium", id=f"nav-{path.strip('/').replace('/', '-') or 'home'}")
+        rx.link(
+            t(key), href=path, underline="none", color_scheme="gray", high_contrast=True, weight="medium", white_space="nowrap",
+            id=f"nav-{path.strip('/').replace('/', '-') or 'home'}" + ("-m" if vertical else ""),
+        )
         for key, path in items
     ]
     return rx.vstack(*links, spacing="3") if vertical else rx.hstack(*links, spacing="5", align="center")
 
 
 def _role_links(vertical: bool = False) -> rx.Component:
+    account = NAV_ACCOUNT if vertical else []
     return rx.cond(
         AuthState.is_admin,
-        _links(NAV_ADMIN, vertical=vertical),
+        _links(NAV_ADMIN + account, vertical=vertical),
         rx.cond(
             AuthState.is_mentor,
-            _links(NAV_MENTOR, vertical=vertical),
-            rx.cond(AuthState.is_authenticated, _links(NAV_LEARNER, vertical=vertical), _links(NAV_ANONYMOUS, vertical=vertical)),
+            _links(NAV_MENTOR + account, vertical=vertical),
+            rx.cond(AuthState.is_authenticated, _links(NAV_LEARNER + account, vertical=vertical), _links(NAV_ANONYMOUS, vertical=vertical)),
         ),
     )
 
@@ -67,8 +73,22 @@ def user_menu() -> rx.Component:
     return rx.cond(
         AuthState.is_authenticated,
         rx.hstack(
-            rx.text(AuthState.display_name, weight="medium", id="nav-user", display=["none", "none", "block"]),
-            rx.button(t("nav.logout"), variant="outline", size="2", on_click=AuthState.logout, id="logout-button"),
+            rx.box(
+                rx.menu.root(
+                    rx.menu.trigger(
+                        rx.button(
+                            rx.text(AuthState.display_name, id="nav-user", white_space="nowrap", max_width="12em", overflow="hidden", text_overflow="ellipsis"),
+                            rx.icon("chevron-down", size=14),
+                            variant="ghost",
+                            color_scheme="gray",
+                            high_contrast=True,
+                        )
+                    ),
+                    rx.menu.content(*[rx.menu.item(rx.link(t(key), href=path, underline="none", color_scheme="gray", high_contrast=True, width="100%")) for key, path in NAV_ACCOUNT]),
+                ),
+                display=["none", "none", "block"],
+            ),
+            rx.button(t("nav.logout"), variant="outline", size="2", on_click=AuthState.logout, id="logout-button", white_space="nowrap"),
             spacing="3",
             align="center",
         ),

@@ -549,4 +549,5 @@ MESSAGES: dict[str, str] = {
     "difficulty.beginner": "Beginner",
     "difficulty.intermediate": "Intermediate",
     "difficulty.advanced": "Advanced",
+    # Navigation
 }

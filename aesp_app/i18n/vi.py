@@ -534,4 +534,5 @@ MESSAGES: dict[str, str] = {
     "difficulty.beginner": "Cơ bản",
     "difficulty.intermediate": "Trung cấp",
     "difficulty.advanced": "Nâng cao",
+    # Navigation
 }

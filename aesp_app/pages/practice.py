@@ -124,9 +124,9 @@ def _record_button(drill_index: rx.Var | int, label_key: str, element_id: str) -
         disabled=PracticeRoomState.busy,
         on_mouse_down=press,
         on_mouse_up=release,
-        on_touch_start=press,
-        on_touch_end=release,
+        on_mouse_leave=release,
         id=element_id,
+        class_name="hold-to-talk",
         style={"touchAction": "none", "userSelect": "none"},
     )
 
@@ -293,7 +293,9 @@ def practice_report_page() -> rx.Component:
                     ),
                 ),
             ),
-            card(
+            rx.cond(
+                PracticeReportState.can_comment | (PracticeReportState.mentor_notes.length() > 0),
+                card(
                 rx.heading(t("practice.mentor_feedback"), size="4"),
                 rx.foreach(PracticeReportState.mentor_notes, lambda n: rx.text(n["text"], " — ", rx.text(n["at"], size="1", color_scheme="gray"))),
                 rx.cond(
@@ -309,6 +311,7 @@ def practice_report_page() -> rx.Component:
                         reset_on_submit=True,
                         width="100%",
                     ),
+                ),
                 ),
             ),
             rx.hstack(rx.link(rx.button(t("practice.again"), size="3"), href="/practice"), rx.link(t("practice.history"), href="/practice/history"), align="center", spacing="4"),

@@ -235,6 +235,8 @@ class PracticeRoomState(rx.State):
     async def audio_recorded(self, result: dict):
         """The recorder's result: {audio: base64, mime, ms} or {error}. Scored off the event loop."""
         async with self:
+            if isinstance(result, dict) and result.get("idle"):
+                return  # the pointer left the button while nothing was recording
             self.recording = False
             viewer = await authorize(self, *LEARNER, action="audio_recorded")
             if not isinstance(viewer, Viewer):

@@ -132,7 +132,7 @@ class GrammarChecker:
                 doc = self.nlp(text)
             ours = rule_errors(doc)
             lints = self._harper().lint(text, language="plaintext")
-        theirs = [e for e in (_from_lint(text, lint) for lint in lints) if e is not None]
+        theirs = [e for e in (_from_lint(text, lint) for lint in lints) if e is not None and not _is_name(e, doc)]
         merged: list[GrammarError] = []
         for err in ours + theirs:  # ours first: they win on overlap
             if any(_overlaps(err, kept) for kept in merged):
@@ -164,6 +164,15 @@ def _from_lint(text: str, lint) -> GrammarError | None:
         rule=f"harper:{kind}",
         source="harper",
     )
+
+
+def _is_name(err: GrammarError, doc) -> bool:
+    """A "misspelling" that is a capitalised name (Lan, Nguyen, Đà Nẵng): learners say their own
+    names and places, which no English word list holds, so the checker must not "correct" them."""
+    if err.rule != "harper:Spelling" or not err.text[:1].isupper():
+        return False
+    tokens = [tok for tok in doc if tok.idx < err.end and err.start < tok.idx + len(tok.text)]
+    return any(tok.pos_ == "PROPN" or (not tok.is_sent_start and tok.text[:1].isupper()) for tok in tokens)
 
 
 def _overlaps(a: GrammarError, b: GrammarError) -> bool:
