@@ -588,3 +588,57 @@ def test_a_full_recording_is_stored_and_read_back(world, partner):
     s.expire_all()
     stored, ctype, _ = practice.session_audio(s, user_id=world.learner.id, session_id=sid)
     assert stored == data and ctype == "audio/wav" and recording.duration(stored) > 236
+
+
+def test_json_columns_stay_within_text_limits(world, partner, speech_double, monkeypatch):
+    """TEXT holds 64 kB on MySQL: long lists are cut, feedback detail goes before mentor notes."""
+    from aesp_app.services.practice import analysis
+
+    monkeypatch.setattr(analysis, "MAX_GRAMMAR", 10_000)
+    s = world.session
+    uid = world.learner.id
+    started = practice.start_session(s, user_id=uid, topic_id=world.topic.id, partner=None,
+                                     session_type="with_mentor", mentor_id=world.mentor.id)
+    sid = started.session_id
+    long_text = ("I am agree. " * 84)[:1000]
+    for _ in range(3):
+        practice.learner_text_turn(s, user_id=uid, session_id=sid, text=long_text, partner=None)
+    for index in (0, 1):
+        practice.drill_attempt(s, user_id=uid, session_id=sid, sentence_index=index,
+                               audio=speech_double.say(DRILLS[index]), speech=speech_double)
+    s.commit()
+    report = end(world, sid)
+    row = s.get(PracticeSession, sid)
+    assert 10 < len(json.loads(row.grammar_errors)) < 3 * 84 and len(row.grammar_errors.encode()) <= 60_000
+    assert report.grammar_errors == json.loads(row.grammar_errors)
+    note = "Phát âm rõ ràng hơn nhé, nhiều lỗi về thì của động từ. " * 40
+    for _ in range(12):
+        practice.add_mentor_feedback(s, mentor_id=world.mentor.id, session_id=sid, text=note[:2000])
+        s.commit()
+    s.expire_all()
+    row = s.get(PracticeSession, sid)
+    fb = json.loads(row.ai_feedback)
+    assert len(row.ai_feedback.encode()) <= 60_000
+    assert 5 <= len(fb["mentor_feedback"]) <= 10 and fb["report"]["scores"]["overall"] == report.scores["overall"]
+    assert [d["sentence_index"] for d in fb["drills"]] == [0, 1]
+
+
+def test_feedback_trimming_order():
+    word = {"word": "think", "score": 90, "error": False}
+    bad = {"word": "coffee", "score": 10, "error": True}
+    attempt = lambda score: {"pronunciation_score": score, "words": [word] * 30 + [bad]}  # noqa: E731
+    feedback = {
+        "drills": [{"sentence_index": 0, "attempts": 2, "best": attempt(80), "last": attempt(40)}],
+        "words_used": [f"word{i}" for i in range(400)],
+        "mentor_feedback": [{"text": "ệ" * 500, "n": i} for i in range(10)],
+        "report": {"scores": {"overall": 70}},
+    }
+    size = lambda text: len(text.encode())  # noqa: E731
+    full = size(practice_sessions._dump(feedback))
+    trimmed = json.loads(practice_sessions._dump_feedback(json.loads(json.dumps(feedback)), limit=full - 100))
+    assert trimmed["drills"][0]["last"]["pronunciation_score"] == 80 and len(trimmed["mentor_feedback"]) == 10
+    small = json.loads(practice_sessions._dump_feedback(json.loads(json.dumps(feedback)), limit=12_000))
+    assert small["drills"][0]["best"]["words"] == [bad] and len(small["words_used"]) == 100
+    assert 0 < len(small["mentor_feedback"]) < 10 and small["mentor_feedback"][-1]["n"] == 9
+    assert small["report"] == feedback["report"]
+    assert json.loads(practice_sessions._dump_list([{"x": "a" * 100}] * 50, limit=1000)) == [{"x": "a" * 100}] * 9

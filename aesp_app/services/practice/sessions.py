@@ -177,6 +177,50 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# TEXT columns hold 65 535 bytes on MySQL; JSON is kept below this (UTF-8, not ASCII-escaped).
+TEXT_BYTES = 60_000
+
+
+def _size(value: Any) -> int:
+    return len(_dump(value).encode("utf-8"))
+
+
+def _dump_list(items: list[Any], limit: int = TEXT_BYTES) -> str:
+    """The longest prefix of `items` whose JSON fits in a TEXT column."""
+    kept: list[Any] = []
+    size = 2
+    for item in items:
+        size += _size(item) + 1
+        if size > limit:
+            break
+        kept.append(item)
+    return _dump(kept)
+
+
+def _dump_feedback(feedback: dict[str, Any], limit: int = TEXT_BYTES) -> str:
+    """ai_feedback as JSON that fits in its TEXT column. When it would not, detail goes first:
+    the drills' last attempts (the best stay), then the words of each drill reading, then the
+    list of words used, then the oldest mentor notes."""
+    if _size(feedback) <= limit:
+        return _dump(feedback)
+    drills = feedback.get("drills") or []
+    for d in drills:
+        d["last"] = d["best"]
+    for d in drills:
+        if _size(feedback) <= limit:
+            break
+        for key in ("best", "last"):
+            d[key] = {k: v for k, v in d[key].items() if k != "words"} | {
+                "words": [w for w in d[key].get("words", []) if w.get("error")]
+            }
+    if _size(feedback) > limit:
+        feedback["words_used"] = (feedback.get("words_used") or [])[:100]
+    notes = feedback.get("mentor_feedback") or []
+    while notes and _size(feedback) > limit:
+        notes.pop(0)
+    return _dump(feedback)
+
+
 def _user_zone(user: User | None) -> str:
     zone = user.timezone if user else None
     return zone if zone and is_valid_zone(zone) else DEFAULT_ZONE
@@ -257,16 +301,20 @@ def monthly_allowance(session: Session, *, user_id: int, free_sessions: int | No
     return allowed, any(p.has_ai_advanced for p in packages)
 
 
-def sessions_this_month(session: Session, *, user_id: int, zone: str, now: dt.datetime | None = None) -> int:
-    """AI-only sessions started since the first day of this month in the learner's time zone."""
+def sessions_this_month(session: Session, *, user_id: int, zone: str, now: dt.datetime | None = None,
+                        locking: bool = False) -> int:
+    """AI-only sessions started since the first day of this month in the learner's time zone.
+    `locking` reads the latest committed rows (a plain read may see the transaction's snapshot)."""
     local = to_local(now or _now(), zone)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
-    query = select(func.count()).select_from(PracticeSession).where(
+    where = (
         PracticeSession.user_id == user_id,
         PracticeSession.session_type == PracticeSessionType.AI_ONLY.value,
         col(PracticeSession.started_at) >= month_start,
     )
-    return int(session.exec(query).one())
+    if locking:
+        return len(session.exec(select(PracticeSession.id).where(*where).with_for_update()).all())
+    return int(session.exec(select(func.count()).select_from(PracticeSession).where(*where)).one())
 
 
 # --- start --------------------------------------------------------------------------------
@@ -291,8 +339,7 @@ def start_session(
         kind = PracticeSessionType(session_type)
     except ValueError:
         raise ServiceError(PracticeError.SESSION_TYPE_INVALID) from None
-    # Lock the learner's row: two starts at once cannot both take the last session of the month.
-    user = session.exec(select(User).where(User.id == user_id).with_for_update()).first()
+    user = session.get(User, user_id)
     if user is None:
         raise ServiceError(PracticeError.SESSION_NOT_FOUND)
     topic = session.get(Topic, topic_id)
@@ -317,14 +364,14 @@ def start_session(
     now = _now()
     used: int = 0
     allowed: int | None = None
-    if kind is PracticeSessionType.AI_ONLY:
+    limited = kind is PracticeSessionType.AI_ONLY
+    if limited:
         allowed, advanced = monthly_allowance(session, user_id=user_id, free_sessions=free_sessions_per_month, now=now)
         if topic.difficulty == Difficulty.ADVANCED.value and not advanced:
             raise ServiceError(PracticeError.ADVANCED_REQUIRED)
-        used = sessions_this_month(session, user_id=user_id, zone=_user_zone(user), now=now)
-        if used >= allowed:
+        # Checked before the partner is asked (no model call over the limit), and again below.
+        if sessions_this_month(session, user_id=user_id, zone=_user_zone(user), now=now) >= allowed:
             raise ServiceError(PracticeError.LIMIT_REACHED, limit=allowed)
-        used += 1
 
     transcript: list[dict[str, Any]] = []
     opening = ""
@@ -338,6 +385,14 @@ def start_session(
         transcript.append(_partner_entry(reply, now))
         opening, step, engine = reply.text, reply.step_index, reply.engine
         _log_usage(session, user_id, AIFeature.CONVERSATION, reply.usage)
+    if limited and allowed is not None:
+        # The learner's row is locked from here to the commit, so two starts at once cannot both
+        # take the last session of the month (the partner call above stays outside the lock).
+        session.exec(select(User.id).where(User.id == user_id).with_for_update()).first()
+        used = sessions_this_month(session, user_id=user_id, zone=_user_zone(user), now=now, locking=True)
+        if used >= allowed:
+            raise ServiceError(PracticeError.LIMIT_REACHED, limit=allowed)
+        used += 1
     feedback: dict[str, Any] = {"scenario_slug": scenario.slug if scenario else None}
     if peer_id is not None:
         feedback["peer_id"] = peer_id
@@ -349,7 +404,7 @@ def start_session(
         topic=topic.title[:100],
         scenario=(scenario.title if scenario else topic.title)[:200],
         transcript=_dump(transcript),
-        ai_feedback=_dump(feedback),
+        ai_feedback=_dump_feedback(feedback),
         ai_engine=engine or getattr(partner, "engine_name", None),
         started_at=now,
         is_completed=False,
@@ -426,7 +481,7 @@ def _answer(
 
     feedback["last_activity_at"] = _iso(now)
     ps.transcript = _dump(transcript)
-    ps.ai_feedback = _dump(feedback)
+    ps.ai_feedback = _dump_feedback(feedback)
     session.add(ps)
     session.flush()
     shown = dict(turn_feedback)
@@ -560,7 +615,7 @@ def drill_attempt(
     if scored["pronunciation_score"] >= record["best"]["pronunciation_score"]:
         record["best"] = scored
     feedback["last_activity_at"] = _iso(now)
-    ps.ai_feedback = _dump(feedback)
+    ps.ai_feedback = _dump_feedback(feedback)
     session.add(ps)
     session.flush()
     return DrillResult(
@@ -777,9 +832,9 @@ def end_session(
     ps.vocabulary_score = scores["vocabulary"]
     ps.fluency_score = scores["fluency"]
     ps.overall_score = scores["overall"]
-    ps.pronunciation_errors = _dump(report["flagged_words"])
-    ps.grammar_errors = _dump(report["grammar_errors"])
-    ps.vocabulary_suggestions = _dump(report["vocabulary"]["suggestions"])
+    ps.pronunciation_errors = _dump_list(report["flagged_words"])
+    ps.grammar_errors = _dump_list(report["grammar_errors"])
+    ps.vocabulary_suggestions = _dump_list(report["vocabulary"]["suggestions"])
     ps.is_completed = True
     ps.ended_at = now
     ps.duration_minutes = int(round(seconds / 60)) if practised else 0
@@ -792,16 +847,18 @@ def end_session(
         "xp": 0,
     }
     feedback["words_used"] = report["lemmas"]
-    ps.ai_feedback = _dump(feedback)
+    ps.ai_feedback = _dump_feedback(feedback)
     session.add(ps)
     session.flush()
     if practised:
-        user = session.get(User, user_id)
+        # One learner's rewards are updated by one transaction at a time (progress and streak rows
+        # may not exist yet); the lock is taken after the partner's paragraph, not around it.
+        user = session.exec(select(User).where(User.id == user_id).with_for_update()).first()
         zone = _user_zone(user)
         day = to_local(last or now, zone).date()
         xp = _rewards(session, ps, report, seconds=seconds, day=day, zone=zone)
         feedback["report"]["xp"] = xp
-        ps.ai_feedback = _dump(feedback)
+        ps.ai_feedback = _dump_feedback(feedback)
         session.add(ps)
         session.flush()
     return _report(ps)
@@ -962,7 +1019,7 @@ def add_mentor_feedback(
     notes = feedback.setdefault("mentor_feedback", [])
     notes.append({"mentor_id": mentor_id, "text": text, "at": _iso(_now()), "by_admin": bool(is_admin and ps.mentor_id != mentor_id)})
     feedback["mentor_feedback"] = notes[-MAX_MENTOR_NOTES:]
-    ps.ai_feedback = _dump(feedback)
+    ps.ai_feedback = _dump_feedback(feedback)
     session.add(ps)
     session.flush()
     return list(feedback["mentor_feedback"])
