@@ -61,6 +61,11 @@ _TIP_TEMPLATES = (
     "Small tip: it's \"{corrected}\" rather than \"{original}\".",
     "By the way, we'd say \"{corrected}\" there, not \"{original}\".",
 )
+# Partner lines that already react to the answer: no extra acknowledgement before them.
+_REACTIONS = frozenset(
+    """that's okay oh good great hmm thank thanks lovely nice interesting sure perfect really well welcome
+    cool exactly aw sounds honestly i'm sorry alright right fine yes no""".split()
+)
 _GREETINGS = ("hi", "hello", "good morning", "good afternoon", "good evening", "welcome", "morning", "hey")
 
 
@@ -137,20 +142,25 @@ def _sentence_with(text: str, fragment: str) -> str:
     return text.strip()
 
 
-def _short_phrase(text: str, fragment: str, *, limit: int = 6) -> str:
-    """A few words around FRAGMENT, so a tip quotes "I agree", not the whole answer."""
+_SUBJECTS = frozenset("i you he she we they it there this that these those my your his her our their".split())
+
+
+def _short_phrase(text: str, fragment: str) -> str:
+    """A few words ending with FRAGMENT, so a tip quotes "I agree", not the whole answer: from the
+    subject just before the mistake (up to three words back), else from the word before."""
     tokens = text.split()
-    lowered = [t.lower().strip(".,!?") for t in tokens]
-    frag = fragment.lower().split()
+    lowered = [t.lower().strip(".,!?;:") for t in tokens]
+    frag = [f.strip(".,!?;:") for f in fragment.lower().split()]
     if not frag:
         return text
     for i in range(len(lowered)):
-        if lowered[i : i + len(frag)] == [f.strip(".,!?") for f in frag]:
+        if lowered[i : i + len(frag)] == frag:
             start = max(0, i - 1)
-            end = min(len(tokens), i + len(frag))
-            if end - start > limit:
-                end = start + limit
-            return " ".join(tokens[start:end]).strip(".,!?;:")
+            for j in range(i - 1, max(-1, i - 4), -1):
+                if lowered[j] in _SUBJECTS:
+                    start = j
+                    break
+            return " ".join(tokens[start : i + len(frag)]).strip(".,!?;:")
     return fragment
 
 
@@ -178,8 +188,10 @@ def _previous_partner_text(history: list[Turn]) -> str:
     return ""
 
 
-def _example(step: ScenarioStep, rng: random.Random) -> str:
-    return rng.choice(step.example_answers) if step.example_answers else ""
+def _example(step: ScenarioStep, rng: random.Random, avoid: str = "") -> str:
+    """An example answer, preferring one not already in AVOID (the partner's previous turn)."""
+    fresh = [e for e in step.example_answers if e not in avoid] or list(step.example_answers)
+    return rng.choice(fresh) if fresh else ""
 
 
 def closing_line(scenario: Scenario) -> str:
@@ -224,7 +236,7 @@ class OfflinePartner:
 
     def opening(self, scenario: Scenario) -> PartnerReply:
         line = scenario.steps[0].partner_line if scenario.steps else f"Hello! I'm {persona_name(scenario)}."
-        if not tm.normalize(line).startswith(_GREETINGS):
+        if not tm.normalize(line).startswith(_GREETINGS) and _first_word(line) not in _REACTIONS:
             line = f"Hello! {line}"
         return PartnerReply(text=line, engine=ENGINE, step_index=0, finished=False)
 
@@ -260,14 +272,18 @@ class OfflinePartner:
         elif a.kind == "success":
             if a.tip:
                 parts.append(a.tip)
-            parts.append(rng.choice(_ACKS))
-            if len(tm.words(learner_text)) <= 1 and step.example_answers:
+            reacts = _first_word(next_line) in _REACTIONS and not a.finished
+            nudge = len(tm.words(learner_text)) <= 1 and step.example_answers
+            if not reacts or nudge:
+                parts.append(rng.choice(_ACKS))
+            if nudge:
                 parts.append(rng.choice(_SHORT_ACK_NUDGES).format(example=_example(step, rng)))
             parts.append(next_line)
         elif a.kind == "hint":
             if a.tip:
                 parts.append(a.tip)
-            parts.append(f"No worries. You could say something like: \"{_example(step, rng)}\" Let's carry on.")
+            example = _example(step, rng, avoid=_previous_partner_text(history))
+            parts.append(f"No worries. You could say something like: \"{example}\" Let's carry on.")
             parts.append(next_line)
         else:  # miss
             if a.tip:
@@ -279,6 +295,11 @@ class OfflinePartner:
 
     def written_feedback(self, scenario: Scenario, history: list[Turn], summary: dict) -> tuple[str, None]:
         return compose_feedback(scenario, summary), None
+
+
+def _first_word(line: str) -> str:
+    match = re.match(r"\s*([A-Za-z']+)", (line or "").replace("\u2019", "'"))
+    return match.group(1).lower() if match else ""
 
 
 def _without_current(history: list[Turn], learner_text: str) -> list[Turn]:
