@@ -164,21 +164,33 @@ def test_pagination(session, shop):
     assert list_products(session, query=ProductQuery(page=0, page_size=0)).page == 1
 
 
-def test_a_page_is_two_queries(session, engine, shop):
+def _statements(session, engine, query: ProductQuery) -> tuple[int, object]:
     statements = []
 
     def count(*_args):
         statements.append(1)
 
+    session.flush()
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        session.flush()
-        statements.clear()
-        list_products(session, query=ProductQuery(category="english", min_price=1, max_price=10**7,
-                                                  search="s", sort="price_desc"))
+        page = list_products(session, query=query)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 2
+    return len(statements), page
+
+
+def test_a_page_is_at_most_two_queries(session, engine, shop):
+    assert _statements(session, engine, ProductQuery(category="english", search="s", sort="price_desc"))[0] == 2
+    # with a price filter the total comes with the page
+    priced = ProductQuery(category="english", min_price=1, max_price=10**7, search="s", sort="price_desc")
+    runs, page = _statements(session, engine, priced)
+    assert (runs, page.total, len(page.items)) == (1, 3, 3)
+    runs, page = _statements(session, engine, ProductQuery(min_price=1, page=2, page_size=5))
+    assert (runs, page.total, len(page.items)) == (1, 6, 1)
+    runs, page = _statements(session, engine, ProductQuery(min_price=1, page=3, page_size=5))
+    assert (runs, page.total, page.items) == (2, 6, ())  # past the end: counted apart
+    runs, page = _statements(session, engine, ProductQuery(min_price=10**8))
+    assert (runs, page.total) == (1, 0)
 
 
 def test_facets(session, shop):

@@ -211,6 +211,7 @@ def _category_ids(category: str | int) -> sa.Select[Any]:
 class _Filters:
     where: list[sa.ColumnElement[bool]]
     search: str | None
+    by_price: bool = False  # a price filter: every matching product's price is computed
 
 
 def _filters(query: ProductQuery) -> _Filters:
@@ -243,7 +244,7 @@ def _filters(query: ProductQuery) -> _Filters:
     search = (query.search or "").strip()[:MAX_SEARCH_LENGTH] or None
     if search:
         where.append(sa.or_(literal_contains(Product.title, search), literal_contains(Product.short_description, search)))
-    return _Filters(where=where, search=search)
+    return _Filters(where=where, search=search, by_price=low is not None or high is not None)
 
 
 def _sort_keys(sort: str, search: str | None) -> list[tuple[sa.ColumnElement[Any], bool]]:
@@ -278,7 +279,9 @@ def _sort_keys(sort: str, search: str | None) -> list[tuple[sa.ColumnElement[Any
 
 
 def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
-    """One page of the shop with the total count (two queries whatever the page holds)."""
+    """One page of the shop with the total count: the page query and a count query. With a
+    price filter the count comes with the page (COUNT(*) OVER ()), so the prices are computed
+    once; the count query then runs only for a page past the end."""
     page = max(1, int(query.page or 1))
     size = min(MAX_PAGE_SIZE, max(1, int(query.page_size or DEFAULT_PAGE_SIZE)))
     filters = _filters(query)
@@ -286,8 +289,9 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
 
     # 1. the page's ids with their sort keys
     labels = [expr.label(f"k{i}") for i, (expr, _desc) in enumerate(keys)]
+    with_total = [sa.func.count().over().label("total")] if filters.by_price else []
     picked = (
-        sa.select(Product.id.label("pid"), *labels)
+        sa.select(Product.id.label("pid"), *labels, *with_total)
         .where(*filters.where)
         .order_by(*[(label.desc() if desc else label.asc()) for label, (_e, desc) in zip(labels, keys, strict=True)])
         .limit(size)
@@ -310,6 +314,7 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
             Product.label, Product.rating_avg, Product.rating_cnt, Product.enrollment_cnt, Category.name,
             min_price_subquery().label("min_price"), cheapest_original.label("original_price"),
             package_count.label("package_count"),
+            *([picked.c.total] if filters.by_price else []),
         )
         .select_from(picked)
         .join(Product, Product.id == picked.c.pid)
@@ -317,7 +322,12 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
         .order_by(*[(picked.c[f"k{i}"].desc() if desc else picked.c[f"k{i}"].asc()) for i, (_e, desc) in enumerate(keys)])
     )
     rows = session.execute(statement).all()
-    total = session.execute(sa.select(sa.func.count()).select_from(Product).where(*filters.where)).scalar_one()
+    if filters.by_price and rows:
+        total = rows[0].total
+    elif filters.by_price and page == 1:
+        total = 0
+    else:
+        total = session.execute(sa.select(sa.func.count()).select_from(Product).where(*filters.where)).scalar_one()
     return ProductPage(items=tuple(_card(row) for row in rows), total=int(total), page=page, page_size=size)
 
 
