@@ -334,3 +334,13 @@ def test_category_is_checked_on_update(session, make):
     with pytest.raises(ServiceError) as exc:
         admin.update_product(session, product_id=product.id, data={"type": "bundle"})
     assert _code(exc) == CatalogError.FIELD_INVALID
+
+
+def test_sqlmodel_create_and_update_objects_are_accepted(session):
+    from aesp_app.models.catalog import ProductCreate, ProductUpdate
+
+    product = admin.create_product(session, data=ProductCreate(title="Kids English", slug="", type="course",
+                                                               short_description="Cho trẻ 6-10 tuổi"), owner_id=None)
+    assert (product.slug, product.status, product.label) == ("kids-english", "draft", "new")
+    admin.update_product(session, product_id=product.id, data=ProductUpdate(label="hot"))
+    assert (product.label, product.title) == ("hot", "Kids English")
