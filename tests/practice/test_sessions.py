@@ -642,3 +642,20 @@ def test_feedback_trimming_order():
     assert 0 < len(small["mentor_feedback"]) < 10 and small["mentor_feedback"][-1]["n"] == 9
     assert small["report"] == feedback["report"]
     assert json.loads(practice_sessions._dump_list([{"x": "a" * 100}] * 50, limit=1000)) == [{"x": "a" * 100}] * 9
+
+
+def test_drill_attempt_cap_and_ended_sessions(world, partner, speech_double, monkeypatch):
+    monkeypatch.setattr(practice_sessions, "MAX_DRILL_ATTEMPTS", 2)
+    s = world.session
+    uid = world.learner.id
+    sid = practice.start_session(s, user_id=uid, topic_id=world.topic.id, partner=partner).session_id
+    drill = lambda: practice.drill_attempt(s, user_id=uid, session_id=sid, sentence_index=0,  # noqa: E731
+                                           audio=speech_double.say(DRILLS[0]), speech=speech_double)
+    drill(), drill()
+    with pytest.raises(ServiceError) as info:
+        drill()
+    assert info.value.code == PracticeError.TOO_MANY_TURNS and info.value.params == {"max": 2}
+    end(world, sid, partner)
+    assert code_of(drill) == PracticeError.SESSION_FINISHED
+    assert code_of(lambda: practice.learner_audio_turn(s, user_id=uid, session_id=sid, audio=speech_double.say("Hi"),
+                                                       partner=partner, speech=speech_double)) == PracticeError.SESSION_FINISHED

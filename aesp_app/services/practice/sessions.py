@@ -248,6 +248,15 @@ def _open(session: Session, user_id: int, session_id: int) -> PracticeSession:
     return ps
 
 
+def _check_open(session: Session, user_id: int, session_id: int) -> PracticeSession:
+    """The same checks as `_open` without the lock: run before the slow speech work, which should
+    not hold the row (the row is locked and checked again to write)."""
+    ps = _owned(session, user_id, session_id)
+    if ps.is_completed:
+        raise ServiceError(PracticeError.SESSION_FINISHED)
+    return ps
+
+
 def _scenario(ps: PracticeSession, feedback: dict[str, Any]) -> Scenario | None:
     return get_scenario(feedback.get("scenario_slug"))
 
@@ -549,7 +558,7 @@ def learner_audio_turn(
     typed answer. The audio joins the session's recording."""
     from aesp_app.integrations.speech import TargetTextError
 
-    ps = _open(session, user_id, session_id)
+    _check_open(session, user_id, session_id)
     data = _precheck(audio)
     try:
         heard = speech.transcribe(data)
@@ -564,6 +573,7 @@ def learner_audio_turn(
     text = text[:MAX_TEXT_CHARS]
     scored = analysis.reading_json(reading)
     scored.pop("target", None)
+    ps = _open(session, user_id, session_id)
     kept = _keep_audio(session, ps, data)
     return _answer(session, ps, text=text, mode="voice", partner=partner, speech=scored, audio=kept)
 
@@ -584,23 +594,28 @@ def drill_attempt(
 ) -> DrillResult:
     """"Repeat after me": the learner reads the scenario's drill sentence; every word is scored.
     Each sentence keeps its best and its last attempt (the report uses the best)."""
-    ps = _open(session, user_id, session_id)
-    feedback: dict[str, Any] = _load(ps.ai_feedback, {})
-    scenario = _scenario(ps, feedback)
-    sentences = list(scenario.drill_sentences) if scenario else []
-    if not isinstance(sentence_index, int) or not 0 <= sentence_index < len(sentences):
-        raise ServiceError(PracticeError.DRILL_NOT_FOUND)
-    drills: list[dict[str, Any]] = feedback.setdefault("drills", [])
-    record = next((d for d in drills if d["sentence_index"] == sentence_index), None)
-    if record and record["attempts"] >= MAX_DRILL_ATTEMPTS:
-        raise ServiceError(PracticeError.TOO_MANY_TURNS, max=MAX_DRILL_ATTEMPTS)
-    target = sentences[sentence_index]
+
+    def sentence_and_record(ps: PracticeSession) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        feedback: dict[str, Any] = _load(ps.ai_feedback, {})
+        scenario = _scenario(ps, feedback)
+        sentences = list(scenario.drill_sentences) if scenario else []
+        if not isinstance(sentence_index, int) or not 0 <= sentence_index < len(sentences):
+            raise ServiceError(PracticeError.DRILL_NOT_FOUND)
+        record = next((d for d in feedback.get("drills") or [] if d["sentence_index"] == sentence_index), None)
+        if record and record["attempts"] >= MAX_DRILL_ATTEMPTS:
+            raise ServiceError(PracticeError.TOO_MANY_TURNS, max=MAX_DRILL_ATTEMPTS)
+        return sentences[sentence_index], feedback, record
+
+    target, _, _ = sentence_and_record(_check_open(session, user_id, session_id))
     data = _precheck(audio)
     try:
         reading = speech.score_reading(data, target)
     except AudioError as exc:
         raise _audio_error(exc) from exc
     scored = analysis.reading_json(reading)
+    ps = _open(session, user_id, session_id)  # locked, and checked again, to write
+    target, feedback, record = sentence_and_record(ps)
+    drills: list[dict[str, Any]] = feedback.setdefault("drills", [])
     now = _now()
     scored["at"] = _iso(now)
     kept = _keep_audio(session, ps, data)
