@@ -247,3 +247,26 @@ def test_no_extra_acknowledgement_before_a_line_that_already_reacts():
     scenario = get_scenario("hotel-check-in")  # step 4 opens with "Thank you. You're in room 305."
     reply = partner.reply(scenario, [], "Sure, here's my passport.", 2, [])
     assert reply.text == scenario.steps[3].partner_line
+
+
+def test_recasts_from_the_real_grammar_analyser():
+    pytest.importorskip("harper")
+    pytest.importorskip("spacy")
+    from aesp_app.integrations.language import analyze_text
+
+    scenario = get_scenario("ielts-part1-hometown")
+    text = "This is my town. There is many people in my hometown now."
+    corrections = corrections_from_errors(analyze_text(text).grammar_errors)
+    assert corrections and corrections[0].start >= 0
+    reply = partner.reply(scenario, [], text, 3, corrections)
+    assert reply.recast == "There are many people in my hometown now."
+    assert '"There are"' in reply.text and '"There is"' in reply.text  # not the "is" inside "This"
+
+
+def test_whole_words_only_without_offsets():
+    scenario = get_scenario("hotel-check-in")
+    reply = partner.reply(scenario, [], "This room is booked. There is two beds.", 0, [Correction("is", "are", "")])
+    assert reply.recast == "This room are booked."  # first whole word "is", never the "is" in "This"
+    located = partner.reply(scenario, [], "This room is booked. There is two beds.", 0,
+                            [Correction("is", "are", "", start=27, end=29)])
+    assert located.recast == "There are two beds."

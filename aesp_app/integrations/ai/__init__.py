@@ -51,6 +51,9 @@ class Correction:
     original: str
     corrected: str
     explanation: str
+    # Where `original` is in the learner's text (character offsets), when known; -1 otherwise.
+    start: int = -1
+    end: int = -1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,12 +103,15 @@ def corrections_from_errors(errors) -> list[Correction]:
             original = error.get("text") or ""
             corrected = error.get("correction") or (error.get("suggestions") or [None])[0]
             explanation = error.get("explanation") or error.get("message") or ""
+            start, end = error.get("start", -1), error.get("end", -1)
         else:
             original = getattr(error, "text", "") or ""
             corrected = getattr(error, "correction", None)
             explanation = getattr(error, "explanation", "") or getattr(error, "message", "") or ""
+            start, end = getattr(error, "start", -1), getattr(error, "end", -1)
         if original and corrected and original.strip().lower() != str(corrected).strip().lower():
-            out.append(Correction(original=original, corrected=str(corrected), explanation=explanation))
+            out.append(Correction(original=original, corrected=str(corrected), explanation=explanation,
+                                  start=int(start if start is not None else -1), end=int(end if end is not None else -1)))
     return out
 
 

@@ -124,60 +124,60 @@ def _rng(scenario: Scenario, history: list[Turn], salt: int = 0) -> random.Rando
     return random.Random(zlib.crc32(scenario.slug.encode()) + 7919 * len(history) + salt)
 
 
-def _apply(text: str, correction: Correction) -> str | None:
-    """The learner's sentence with the correction applied, or None if the mistake is not in it."""
-    if not correction.original:
+def locate(text: str, correction: Correction) -> tuple[int, int] | None:
+    """Where the mistake is in TEXT: the correction's offsets when they match, else the first
+    whole-word occurrence of its original words (case-insensitive)."""
+    original = (correction.original or "").strip()
+    if not original:
         return None
-    pattern = re.compile(re.escape(correction.original.strip()), re.IGNORECASE)
-    if not pattern.search(text):
-        return None
-    fixed = pattern.sub(correction.corrected.strip(), text, count=1)
-    return " ".join(fixed.split())
-
-
-def _sentence_with(text: str, fragment: str) -> str:
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
-        if fragment.lower() in sentence.lower():
-            return sentence
-    return text.strip()
+    start, end = getattr(correction, "start", -1), getattr(correction, "end", -1)
+    if 0 <= start < end <= len(text) and text[start:end].strip().lower() == original.lower():
+        return start, end
+    match = re.search(r"(?<![\w'])" + re.escape(original) + r"(?![\w'])", text, re.IGNORECASE)
+    return match.span() if match else None
 
 
 _SUBJECTS = frozenset("i you he she we they it there this that these those my your his her our their".split())
+_SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 
 
-def _short_phrase(text: str, fragment: str) -> str:
-    """A few words ending with FRAGMENT, so a tip quotes "I agree", not the whole answer: from the
-    subject just before the mistake (up to three words back), else from the word before."""
-    tokens = text.split()
-    lowered = [t.lower().strip(".,!?;:") for t in tokens]
-    frag = [f.strip(".,!?;:") for f in fragment.lower().split()]
-    if not frag:
-        return text
-    for i in range(len(lowered)):
-        if lowered[i : i + len(frag)] == frag:
-            start = max(0, i - 1)
-            for j in range(i - 1, max(-1, i - 4), -1):
-                if lowered[j] in _SUBJECTS:
-                    start = j
-                    break
-            return " ".join(tokens[start : i + len(frag)]).strip(".,!?;:")
-    return fragment
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    begin = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        begin = m.end()
+    after = _SENTENCE_END.search(text, end)
+    return begin, (after.start() + 1 if after else len(text))
+
+
+def _lead_in(before: str) -> str:
+    """The words just before a mistake that a tip should quote: from the subject (up to three
+    words back), else the one word before."""
+    words = before.split()
+    if not words:
+        return ""
+    for j in range(len(words) - 1, max(-1, len(words) - 4), -1):
+        if words[j].lower().strip(",;:") in _SUBJECTS:
+            return " ".join(words[j:]).strip(",;:") + " "
+    return words[-1].strip(",;:") + " "
 
 
 def recast(scenario: Scenario, history: list[Turn], learner_text: str, corrections: list[Correction]) -> tuple[str, str]:
     """(spoken tip, corrected sentence) for the first correction that applies, else ("", "")."""
     for correction in corrections:
-        if not correction.original or correction.original.strip().lower() == correction.corrected.strip().lower():
+        corrected = (correction.corrected or "").strip()
+        if not correction.original or correction.original.strip().lower() == corrected.lower():
             continue
-        sentence = _sentence_with(learner_text, correction.original)
-        fixed_sentence = _apply(sentence, correction)
-        if fixed_sentence is None:
+        span = locate(learner_text, correction)
+        if span is None:
             continue
-        original_phrase = _short_phrase(sentence, correction.original)
-        corrected_phrase = _apply(original_phrase, correction) or correction.corrected
+        start, end = span
+        s_begin, s_end = _sentence_bounds(learner_text, start, end)
+        fixed_sentence = " ".join((learner_text[s_begin:start] + corrected + learner_text[end:s_end]).split())
+        lead = _lead_in(learner_text[s_begin:start])
+        original_phrase = (lead + learner_text[start:end].strip()).strip()
+        corrected_phrase = (lead + corrected).strip()
         template = _rng(scenario, history, 1).choice(_TIP_TEMPLATES)
-        tip = template.format(corrected=corrected_phrase, original=original_phrase)
-        return tip, fixed_sentence
+        return template.format(corrected=corrected_phrase, original=original_phrase), fixed_sentence
     return "", ""
 
 
