@@ -9,7 +9,7 @@ import reflex as rx
 
 from aesp_app.components.ui import loading, t
 from aesp_app.i18n import translate
-from aesp_app.states.auth import AuthState
+from aesp_app.states.auth import PAGE_LOADERS, AuthState
 from aesp_app.states.i18n import I18nState
 
 # (label key, path) per audience; what a role may do is checked on the server, this is only navigation.
@@ -99,7 +99,7 @@ def navbar() -> rx.Component:
     brand = rx.link(
         rx.hstack(
             rx.icon("mic", size=22, color=rx.color("indigo", 9)),
-            rx.heading("AESP", size="5", weight="bold"),
+            rx.text("AESP", size="5", weight="bold"),
             spacing="2",
             align="center",
         ),
@@ -112,7 +112,7 @@ def navbar() -> rx.Component:
         rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label=t("nav.menu"), id="mobile-menu")),
         rx.menu.content(rx.box(_role_links(vertical=True), padding="0.75em")),
     )
-    return rx.box(
+    return rx.el.nav(
         rx.hstack(
             rx.hstack(brand, rx.box(_role_links(), display=["none", "none", "block"], margin_left="1.5em"), align="center"),
             rx.spacer(),
@@ -124,13 +124,14 @@ def navbar() -> rx.Component:
             padding_x="1em",
             padding_y="0.75em",
         ),
-        as_="nav",
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 1),
-        position="sticky",
-        top="0",
-        z_index="10",
-        width="100%",
+        style={
+            "borderBottom": f"1px solid {rx.color('gray', 5)}",
+            "background": rx.color("gray", 1),
+            "position": "sticky",
+            "top": "0",
+            "zIndex": "10",
+            "width": "100%",
+        },
     )
 
 
@@ -159,7 +160,7 @@ def shell(content: rx.Component, guard: str | None) -> rx.Component:
         content = rx.cond(AuthState.session_checked & allowed, content, loading())
     return rx.box(
         navbar(),
-        rx.box(content, as_="main", max_width="1100px", margin_x="auto", padding_x="1em", padding_y="1.5em", width="100%", min_height="70vh"),
+        rx.el.main(rx.box(content, max_width="1100px", margin_x="auto", padding_x="1em", padding_y="1.5em", width="100%", min_height="70vh")),
         footer(),
         width="100%",
         background=rx.color("gray", 2),
@@ -178,7 +179,12 @@ def app_page(
     page), then the page's own loaders, which authorize again on the server."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        events = [GUARDS[guard], *(on_load or [])]
+        if guard in ALLOWED_ROLES:
+            # The guard chains the page's loaders once it has let the visitor in.
+            PAGE_LOADERS[route] = tuple(on_load or ())
+            events = [GUARDS[guard]]
+        else:
+            events = [GUARDS[guard], *(on_load or [])]
 
         @rx.page(route=route, title=f"{translate(title_key, 'vi')} · AESP", on_load=events)
         def page() -> rx.Component:

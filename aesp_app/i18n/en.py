@@ -550,4 +550,7 @@ MESSAGES: dict[str, str] = {
     "difficulty.intermediate": "Intermediate",
     "difficulty.advanced": "Advanced",
     # Navigation
+    # Accounts, more
+    "verify.maybe_done": "Already confirmed your e-mail?",
+    "profile.gender_unset": "Prefer not to say",
 }

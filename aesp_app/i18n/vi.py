@@ -535,4 +535,7 @@ MESSAGES: dict[str, str] = {
     "difficulty.intermediate": "Trung cấp",
     "difficulty.advanced": "Nâng cao",
     # Navigation
+    # Accounts, more
+    "verify.maybe_done": "Đã xác nhận e-mail rồi?",
+    "profile.gender_unset": "Không muốn nêu",
 }

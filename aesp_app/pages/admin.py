@@ -41,11 +41,11 @@ def _user_row(u: rx.Var) -> rx.Component:
     )
 
 
-def _pager(on_prev, on_next, page: rx.Var) -> rx.Component:  # noqa: ANN001
+def _pager(on_prev, on_next, page: rx.Var, more: rx.Var) -> rx.Component:  # noqa: ANN001
     return rx.hstack(
         rx.button(t("common.previous"), variant="soft", on_click=on_prev, disabled=page == 0),
         rx.text(t("common.page").replace("{page}", (page + 1).to_string())),
-        rx.button(t("common.next"), variant="soft", on_click=on_next),
+        rx.button(t("common.next"), variant="soft", on_click=on_next, disabled=~more),
         align="center",
         spacing="3",
     )
@@ -93,7 +93,7 @@ def admin_users_page() -> rx.Component:
                 width="100%",
             ),
             rx.cond(AdminState.users.length() == 0, rx.text(t("admin_users.empty"), color_scheme="gray")),
-            _pager(AdminState.users_page(-1), AdminState.users_page(1), AdminState.user_page),
+            _pager(AdminState.users_page(-1), AdminState.users_page(1), AdminState.user_page, AdminState.users_more),
         ),
         width="100%",
         spacing="4",
@@ -154,7 +154,7 @@ def admin_outbox_page() -> rx.Component:
                 width="100%",
             ),
             rx.cond(AdminState.mails.length() == 0, rx.text(t("outbox.empty"), color_scheme="gray")),
-            _pager(AdminState.outbox_page(-1), AdminState.outbox_page(1), AdminState.mail_page),
+            _pager(AdminState.outbox_page(-1), AdminState.outbox_page(1), AdminState.mail_page, AdminState.mails_more),
         ),
         width="100%",
         spacing="4",

@@ -127,7 +127,11 @@ def verify_page() -> rx.Component:
                 ),
                 rx.text(t("verify.checking")),
             ),
-            rx.cond(AccountState.verify_ok, rx.link(t("nav.login"), href="/login", id="verify-login-link"), _resend_form()),
+            rx.cond(
+                AccountState.verify_ok,
+                rx.link(t("nav.login"), href="/login", id="verify-login-link"),
+                rx.vstack(rx.text(t("verify.maybe_done"), " ", rx.link(t("nav.login"), href="/login"), size="2"), _resend_form(), width="100%", spacing="4"),
+            ),
         )
     )
 

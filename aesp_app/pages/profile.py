@@ -28,7 +28,7 @@ def _profile_form() -> rx.Component:
                 form_field("profile.birth_date", "birth_date", type="date", default_value=f["birth_date"]),
                 select_field(
                     "profile.gender", "gender",
-                    [("", "form.optional"), ("male", "profile.gender_male"), ("female", "profile.gender_female"), ("other", "profile.gender_other")],
+                    [("", "profile.gender_unset"), ("male", "profile.gender_male"), ("female", "profile.gender_female"), ("other", "profile.gender_other")],
                     default_value=f["gender"],
                 ),
                 form_field("profile.address", "address", default_value=f["address"], max_length=255),

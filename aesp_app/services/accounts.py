@@ -520,3 +520,21 @@ def set_user_status(session: Session, *, actor_id: int, user_id: int, status: st
     if status != UserStatus.ACTIVE.value:
         revoke_all_sessions(session, user_id=user.id)
     return user
+
+
+def describe_user_agent(user_agent: str | None) -> str:
+    """"Chrome on Windows" from a browser's User-Agent header, for the list of sessions."""
+    ua = user_agent or ""
+    browser = next(
+        (name for token, name in (("Edg/", "Edge"), ("OPR/", "Opera"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
+                                  ("Firefox/", "Firefox"), ("Safari/", "Safari")) if token in ua),
+        "",
+    )
+    system = next(
+        (name for token, name in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+                                  ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")) if token in ua),
+        "",
+    )
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system or (ua[:40] if ua else "?")

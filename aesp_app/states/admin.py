@@ -31,6 +31,8 @@ class AdminState(rx.State):
     users_count: int = 0
     outbox_count: int = 0
 
+    users_more: bool = False
+    mails_more: bool = False
     mails: list[dict[str, str]] = []
     mail_filter: str = ""
     mail_page: int = 0
@@ -55,8 +57,9 @@ class AdminState(rx.State):
     def _load_users(self, viewer: Viewer) -> None:
         with session_scope() as session:
             rows = accounts.list_users(
-                session, search=self.user_search, role=self.user_role_filter, limit=PAGE_SIZE, offset=self.user_page * PAGE_SIZE
+                session, search=self.user_search, role=self.user_role_filter, limit=PAGE_SIZE + 1, offset=self.user_page * PAGE_SIZE
             )
+            self.users_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
             self.users = [
                 {
                     "id": str(u.id),
@@ -95,7 +98,10 @@ class AdminState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="users_page")
         if not isinstance(viewer, Viewer):
             return viewer
-        self.user_page = max(0, min(10_000, self.user_page + (1 if _int(delta) > 0 else -1)))
+        step = 1 if _int(delta) > 0 else -1
+        if step > 0 and not self.users_more:
+            return
+        self.user_page = max(0, min(10_000, self.user_page + step))
         self._load_users(viewer)
 
     @rx.event
@@ -130,7 +136,8 @@ class AdminState(rx.State):
 
     def _load_mails(self, viewer: Viewer) -> None:
         with session_scope() as session:
-            rows = mail.list_outbox(session, to=self.mail_filter or None, limit=PAGE_SIZE, offset=self.mail_page * PAGE_SIZE)
+            rows = mail.list_outbox(session, to=self.mail_filter or None, limit=PAGE_SIZE + 1, offset=self.mail_page * PAGE_SIZE)
+            self.mails_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
             self.mails = [
                 {
                     "id": str(m.id),
@@ -168,7 +175,10 @@ class AdminState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="outbox_page")
         if not isinstance(viewer, Viewer):
             return viewer
-        self.mail_page = max(0, min(10_000, self.mail_page + (1 if _int(delta) > 0 else -1)))
+        step = 1 if _int(delta) > 0 else -1
+        if step > 0 and not self.mails_more:
+            return
+        self.mail_page = max(0, min(10_000, self.mail_page + step))
         self._load_mails(viewer)
 
     @rx.event

@@ -23,6 +23,8 @@ from aesp_app.states.i18n import I18nState
 security_log = logging.getLogger("aesp.security")
 
 ANONYMOUS = "anonymous"
+# Route pattern (as Reflex reports it, e.g. "/orders/[code]") -> the loaders of a guarded page.
+PAGE_LOADERS: dict[str, tuple] = {}
 ROLE_HOME = {Role.ADMIN.value: "/admin", Role.MENTOR.value: "/mentor", Role.LEARNER.value: "/dashboard"}
 
 
@@ -133,7 +135,13 @@ class AuthState(rx.State):
 
     @rx.event
     async def require_login(self):
-        return await self._require_login()
+        return await self._require_login() or self._page_loaders()
+
+    def _page_loaders(self) -> list:
+        """A guarded page's own loaders run only once its guard let the visitor in (see
+        components/layout.app_page): no loader refuses, logs or toasts for a visitor the guard
+        already sent away. The loaders still authorize on their own."""
+        return list(PAGE_LOADERS.get(self.router.route_id, ()))
 
     async def _require_login(self):
         await self._refresh()
@@ -148,6 +156,7 @@ class AuthState(rx.State):
         if self.role not in {r.value for r in roles}:
             security_log.warning("page denied: %s for user %s (%s)", self.router.url.path, self.user_id, self.role)
             return rx.redirect("/forbidden")
+        return self._page_loaders()
 
     @rx.event
     async def require_admin(self):

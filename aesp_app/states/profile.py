@@ -56,7 +56,7 @@ class ProfileState(rx.State):
             self.sessions = [
                 {
                     "id": str(row.id),
-                    "agent": (row.user_agent or "")[:80],
+                    "agent": accounts.describe_user_agent(row.user_agent),
                     "ip": row.ip_address or "",
                     "expires": format_local(row.expires_at, user.timezone),
                     "remember": "1" if row.is_remember else "",

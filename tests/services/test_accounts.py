@@ -870,3 +870,18 @@ def test_touch_session_updates_last_seen(session):
     with fresh(session) as other:
         seen = other.exec(select(UserSession)).one().last_seen_at
     assert (utcnow() - seen).total_seconds() < 60
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36", "Chrome · Windows"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1", "Safari · iPhone"),
+        ("Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0", "Firefox · Linux"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0", "Edge · Windows"),
+        ("", "?"),
+        ("curl/8.0", "curl/8.0"),
+    ],
+)
+def test_describe_user_agent(agent, expected):
+    assert accounts.describe_user_agent(agent) == expected
