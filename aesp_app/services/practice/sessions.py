@@ -53,6 +53,7 @@ MAX_COUNTED_MINUTES = 120
 DEFAULT_XP_REWARD = 100
 DAILY_CHALLENGE_BONUS = 1.5
 STATS_KEEP = 12  # weeks in weekly_stats, months in monthly_stats
+WORDS_LOOKBACK = 100  # sessions read to tell a new word from a known one
 
 
 # --- results ------------------------------------------------------------------------------
@@ -693,16 +694,20 @@ def _update_streak(session: Session, user_id: int, day: dt.date) -> UserStreak:
 
 
 def _new_words(session: Session, user_id: int, session_id: int, lemmas: list[str]) -> int:
-    """Content words (by lemma) the learner used for the first time in a completed session."""
+    """Content words (by lemma) not used in the learner's previous WORDS_LOOKBACK completed
+    sessions (a bound on what one report reads)."""
     if not lemmas:
         return 0
     seen: set[str] = set()
     rows = session.exec(
-        select(PracticeSession.ai_feedback).where(
+        select(PracticeSession.ai_feedback)
+        .where(
             PracticeSession.user_id == user_id,
             PracticeSession.is_completed == True,  # noqa: E712
             PracticeSession.id != session_id,
         )
+        .order_by(col(PracticeSession.id).desc())
+        .limit(WORDS_LOOKBACK)
     ).all()
     for raw in rows:
         seen.update(_load(raw, {}).get("words_used") or [])
