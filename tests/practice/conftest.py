@@ -19,7 +19,7 @@ from aesp_app.integrations.ai import PartnerReply, Scenario, ScenarioStep, Turn,
 from aesp_app.integrations.language.grammar import GrammarError
 from aesp_app.integrations.language.feedback import TextFeedback, grammar_score
 from aesp_app.integrations.language.vocabulary import Suggestion, VocabularyReport, WordLevel
-from aesp_app.integrations.speech.audio import SAMPLE_RATE, AudioError, audio_error, decode_audio
+from aesp_app.integrations.speech.audio import SAMPLE_RATE, audio_error, decode_audio
 from aesp_app.integrations.speech.engine import ReadingScore
 from aesp_app.integrations.speech.fluency import FluencyReport
 from aesp_app.integrations.speech.pronunciation import WordScore
