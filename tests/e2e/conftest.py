@@ -7,6 +7,7 @@ back end on the same port) in its own process group. Each test gets its own brow
 
 Set TEST_REDIS_URL to run the server on the Redis state manager (as CI does). Screenshots of
 every page the journeys visit land in test-results/screenshots/ (E2E_SCREENSHOT_DIR elsewhere).
+E2E_SERVER_URL with E2E_DATABASE_URL runs the journeys against a server already started.
 Deselect the journeys with `-m "not e2e"`.
 """
 
@@ -177,6 +178,11 @@ def _start(env: dict[str, str], port: int, log_path: pathlib.Path) -> subprocess
 
 @pytest.fixture(scope="session")
 def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if os.environ.get("E2E_SERVER_URL") and os.environ.get("E2E_DATABASE_URL"):
+        # A server already running (with its database loaded with the demo data), for working
+        # on the journeys without a build per run; its log is wherever it was started.
+        yield LiveServer(url=os.environ["E2E_SERVER_URL"].rstrip("/"), database_url=os.environ["E2E_DATABASE_URL"], log_path=pathlib.Path(os.devnull))
+        return
     tmp = tmp_path_factory.mktemp("e2e-server")
     port = _free_port()
     env = _server_env(tmp, port)

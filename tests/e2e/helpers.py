@@ -169,3 +169,37 @@ def register(page: Page, *, username: str, email: str, password: str, full_name:
     fill_register(page, username=username, email=email, password=password, full_name=full_name)
     wait_for_path(page, "/register/done")
     expect(page.locator("#register-done")).to_contain_text(email)
+
+
+def make_learner(db, prefix: str, password: str = "Luyen-noi-2024") -> tuple[str, str]:  # noqa: ANN001
+    """A fresh active learner with onboarding done, written straight to the database: (e-mail,
+    password). For journeys that need an account of their own but are not about signing up."""
+    import uuid
+
+    from aesp_app.models.accounts import Role, User, UserProfile, UserStatus
+    from aesp_app.models.practice import LearnerProgress
+    from aesp_app.services.security import hash_password
+
+    tag = uuid.uuid4().hex[:8]
+    email = f"{prefix}.{tag}@example.com"
+    with db() as session:
+        user = User(
+            email=email, username=f"{prefix}{tag}", password_hash=hash_password(password), full_name=f"Học viên {tag}",
+            role=Role.LEARNER.value, status=UserStatus.ACTIVE.value, email_verified=True,
+        )
+        session.add(user)
+        session.flush()
+        session.add(UserProfile(user_id=user.id, full_name=user.full_name, onboarding_completed=True))
+        session.add(LearnerProgress(user_id=user.id))
+        session.commit()
+    return email, password
+
+
+def hold(page: Page, selector: str, ms: int) -> None:
+    """Press and hold the element (a hold-to-talk button) for MS milliseconds, then release."""
+    box = page.locator(selector).bounding_box()
+    assert box, f"{selector} is not on screen"
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(ms)
+    page.mouse.up()
