@@ -32,7 +32,7 @@ def _filter_select(name: str, all_key: str, values: list[str], prefix: str, curr
             class_name="aesp-select",
             aria_label=name,
         ),
-        min_width="10em",
+        min_width="12.5em",
         flex="1",
     )
 
@@ -77,6 +77,30 @@ def _order_row(o: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(_order_actions(o)),
+    )
+
+
+def _order_card(o: rx.Var) -> rx.Component:
+    """The phone layout of an order row."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.code(o["code"]), rx.spacer(), rx.text(o["total"], weight="bold"), width="100%", align="center"),
+            rx.text(o["customer"], " · ", o["email"], size="2"),
+            rx.text(o["created"], size="1", color_scheme="gray"),
+            rx.hstack(
+                _badge("paystatus.", o["payment_status"], PAY_COLORS),
+                _badge("orderstatus.", o["status"], ORDER_COLORS),
+                rx.cond(o["method"] != "", rx.text(I18nState.tr["paymethod." + o["method"].to(str)], size="1", color_scheme="gray")),
+                rx.cond(o["refunded"] != "", rx.badge(t("admin_shop.refunded_badge"), color_scheme="orange", variant="outline")),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.cond(o["reference"] != "", rx.text(o["reference"], size="1", color_scheme="gray")),
+            _order_actions(o),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
     )
 
 
@@ -145,8 +169,9 @@ def admin_orders_page() -> rx.Component:
             reset_on_submit=False,
             width="100%",
         ),
+        rx.mobile_only(rx.vstack(rx.foreach(AdminShopState.orders, _order_card), spacing="3", width="100%"), width="100%"),
         card(
-            rx.box(
+            rx.tablet_and_desktop(
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
@@ -168,7 +193,7 @@ def admin_orders_page() -> rx.Component:
             rx.hstack(
                 rx.button(t("common.previous"), variant="soft", on_click=AdminShopState.orders_page(-1), disabled=AdminShopState.order_page == 0),
                 rx.text(t("common.page").replace("{page}", (AdminShopState.order_page + 1).to_string())),
-                rx.button(t("common.next"), variant="soft", on_click=AdminShopState.orders_page(1)),
+                rx.button(t("common.next"), variant="soft", on_click=AdminShopState.orders_page(1), disabled=~AdminShopState.orders_more),
                 align="center",
                 spacing="3",
             ),
@@ -206,34 +231,42 @@ def _support_form(c: rx.Var) -> rx.Component:
     )
 
 
-def _consultation_row(c: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
+def _consultation_card(c: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(c["customer"], weight="bold"),
+                    rx.text(c["email"], size="1", color_scheme="gray"),
+                    rx.cond(c["phone"] != "", rx.text(c["phone"], size="1", color_scheme="gray")),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.vstack(
+                    rx.badge(I18nState.tr["support." + c["support"].to(str)],
+                             color_scheme=rx.match(c["support"], ("scheduled", "blue"), ("resolved", "green"), ("in_progress", "orange"), "gray")),
+                    rx.cond(c["status"] != "active", rx.badge(I18nState.tr["ppstatus." + c["status"].to(str)], variant="outline")),
+                    spacing="1",
+                    align="end",
+                ),
+                width="100%",
+                align="start",
+            ),
             rx.vstack(
-                rx.text(c["customer"], weight="medium"),
-                rx.text(c["email"], size="1", color_scheme="gray"),
-                rx.cond(c["phone"] != "", rx.text(c["phone"], size="1", color_scheme="gray")),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(c["product"]),
-                rx.text(c["package"], size="1", color_scheme="gray"),
-                rx.code(c["code"], size="1"),
-                rx.cond(c["order_code"] != "", rx.text(c["order_code"], " · ", c["bought"], size="1", color_scheme="gray")),
+                rx.text(c["product"], " — ", c["package"], size="2", weight="medium"),
+                rx.hstack(rx.code(c["code"], size="1"), rx.cond(c["order_code"] != "", rx.text(c["order_code"], " · ", c["bought"], size="1", color_scheme="gray")), wrap="wrap", align="center"),
                 spacing="1",
-            )
+            ),
+            rx.cond(
+                c["scheduled"] != "",
+                rx.hstack(rx.icon("calendar-clock", size=16), rx.text(t("admin_shop.scheduled_at"), ": ", rx.text.strong(c["scheduled"]), size="2"), align="center"),
+            ),
+            rx.cond(c["editable"] != "", _support_form(c)),
+            spacing="3",
+            width="100%",
         ),
-        rx.table.cell(
-            rx.vstack(
-                rx.badge(I18nState.tr["support." + c["support"].to(str)], color_scheme=rx.match(c["support"], ("scheduled", "blue"), ("resolved", "green"), ("in_progress", "orange"), "gray")),
-                rx.cond(c["scheduled"] != "", rx.text(c["scheduled"], size="2", weight="medium")),
-                rx.cond(c["status"] != "active", rx.badge(I18nState.tr["ppstatus." + c["status"].to(str)], variant="outline")),
-                spacing="1",
-            )
-        ),
-        rx.table.cell(rx.cond(c["editable"] != "", _support_form(c), rx.text("—", color_scheme="gray"))),
+        width="100%",
+        class_name="consultation-card",
     )
 
 
@@ -259,26 +292,9 @@ def admin_consultations_page() -> rx.Component:
             spacing="3",
             wrap="wrap",
         ),
-        card(
-            rx.text(t("admin_shop.zone_note"), size="1", color_scheme="gray"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(t("admin_shop.col_customer")),
-                            rx.table.column_header_cell(t("admin_shop.col_package")),
-                            rx.table.column_header_cell(t("admin_shop.col_support")),
-                            rx.table.column_header_cell(t("admin_shop.col_update")),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(AdminShopState.consultations, _consultation_row)),
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
-            ),
-            rx.cond(AdminShopState.consultations.length() == 0, rx.text(t("admin_shop.consultations_empty"), color_scheme="gray")),
-        ),
+        rx.text(t("admin_shop.zone_note"), size="1", color_scheme="gray"),
+        rx.cond(AdminShopState.consultations.length() == 0, card(rx.text(t("admin_shop.consultations_empty"), color_scheme="gray"))),
+        rx.grid(rx.foreach(AdminShopState.consultations, _consultation_card), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         width="100%",
         spacing="4",
     )

@@ -44,6 +44,8 @@ class AdminShopState(rx.State):
     order_page: int = 0
 
     # The confirm dialog: which action on which order.
+    orders_more: bool = False
+
     dialog_action: str = ""
     dialog_order_id: str = ""
     dialog_order_code: str = ""
@@ -76,7 +78,8 @@ class AdminShopState(rx.State):
                     "reference": o.payment_reference or "",
                     "created": format_local(o.created_at, viewer.timezone),
                     "paid": format_local(o.paid_at, viewer.timezone),
-                    "can_mark_paid": "1" if o.status == OrderStatus.PENDING.value and o.payment_status != PaymentStatus.PAID.value else "",
+                    "can_mark_paid": "1" if o.status == OrderStatus.PENDING.value and o.payment_status != PaymentStatus.PAID.value
+                    and o.payment_method == PaymentMethod.BANK_TRANSFER.value else "",
                     "can_cancel": "1" if o.status != OrderStatus.CANCELLED.value else "",
                     "can_refund": "1" if o.payment_status == PaymentStatus.PAID.value and o.total_amount > 0
                     and not (o.note and "Refunded by admin" in o.note) else "",
@@ -84,6 +87,7 @@ class AdminShopState(rx.State):
                 }
                 for o in rows
             ]
+            self.orders_more = len(rows) == PAGE_SIZE
 
     @rx.event
     async def load_orders(self):
@@ -111,7 +115,10 @@ class AdminShopState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="orders_page")
         if not isinstance(viewer, Viewer):
             return viewer
-        self.order_page = max(0, min(10_000, self.order_page + (1 if to_int(delta) > 0 else -1)))
+        step = 1 if to_int(delta) > 0 else -1
+        if step > 0 and not self.orders_more:
+            return
+        self.order_page = max(0, min(10_000, self.order_page + step))
         self._load_orders(viewer)
 
     @rx.event
