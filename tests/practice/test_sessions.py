@@ -98,7 +98,9 @@ def test_text_session_report_fills_every_field(world, partner):
     assert second.recast == "I agree, the design team is good."  # the correction reached the partner
     assert second.feedback["grammar_errors"][0]["correction"] == "agree"
     reply_call = [c for c in partner.calls if c[0] == "reply"][-1][1]
-    assert reply_call[2][0].original == "am agree" and reply_call[3] == 3  # opening + 2 turns before
+    correction = reply_call[2][0]
+    assert (correction.original, correction.corrected, correction.start, correction.end) == ("am agree", "agree", 2, 10)
+    assert reply_call[3] == 3  # opening + 2 turns before
 
     report = end(world, started.session_id, partner)
     assert report.is_completed

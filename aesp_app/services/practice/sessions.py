@@ -476,7 +476,7 @@ def _answer(
     scenario = _scenario(ps, feedback)
     if partner is not None and scenario is not None:
         corrections = [
-            Correction(original=e.text, corrected=e.correction, explanation=e.explanation)
+            Correction(original=e.text, corrected=e.correction, explanation=e.explanation, start=e.start, end=e.end)
             for e in analysed.grammar_errors
             if e.correction
         ]
