@@ -291,7 +291,7 @@ def test_monthly_limit_and_package_raise_it(world, partner, clock):
     with pytest.raises(ServiceError) as info:
         start()
     assert info.value.code == PracticeError.LIMIT_REACHED and info.value.params == {"limit": 2}
-    from aesp_app.i18n.practice_messages import EN, VI
+    from aesp_app.i18n import EN, VI
     assert "2" in EN[info.value.message_key].format(**info.value.params)
     assert "2" in VI[info.value.message_key].format(**info.value.params)
     # Mentor and peer sessions are not AI sessions: no limit.
@@ -543,10 +543,10 @@ def test_peer_session_records_the_peer(world, partner):
 def test_every_code_has_english_and_vietnamese_messages():
     import string
 
-    from aesp_app.i18n.practice_messages import EN, VI
+    from aesp_app.i18n import EN, VI
 
     codes = {c.value for c in PracticeError}
-    assert set(EN) == set(VI) == codes
+    assert codes <= set(EN) and codes <= set(VI)
     for key in codes:
         fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
         assert fields(EN[key]) == fields(VI[key]), key

@@ -1,5 +1,5 @@
 """Why the practice room refuses something. Each value is a message key
-(aesp_app/i18n/practice_messages.py, EN and VI)."""
+(aesp_app/i18n/en.py and vi.py)."""
 
 from __future__ import annotations
 
