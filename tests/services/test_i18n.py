@@ -58,6 +58,9 @@ def key_like_literals() -> dict[str, list[str]]:
             continue  # "table.column" references (e.g. "orders.id"), never messages
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY_RE.match(node.value):
+                # Prefixes completed at run time ("practice.mic_" + code) and file names are not keys.
+                if node.value.endswith("_") or node.value.rsplit(".", 1)[-1] in {"json", "py", "txt", "csv", "wav"}:
+                    continue
                 if node.value.split(".")[0] in namespaces:
                     found.setdefault(node.value, []).append(f"{path.relative_to(APP)}:{node.lineno}")
     return found
