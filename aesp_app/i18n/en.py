@@ -147,7 +147,7 @@ MESSAGES: dict[str, str] = {
     "dashboard.sessions": "Sessions",
     "dashboard.days": "{count} days",
     "mentor.title": "Mentor desk",
-    "mentor.subtitle": "Your learners, bookings and feedback will appear here.",
+    "mentor.subtitle": "Your learners and the practice sessions they recorded with you.",
     "admin.title": "Administration",
     "admin.subtitle": "Accounts, mail and the catalogue.",
     "admin.users_count": "Accounts",
@@ -578,4 +578,10 @@ MESSAGES: dict[str, str] = {
     "practice.audio_too_long": "The recording is longer than 60 seconds. Please keep your answer under one minute.",
     "practice.audio_not_audio": "We could not read this file as audio. Please record your answer again.",
     "practice.audio_silence": "We could not hear you. Please check your microphone and speak a little louder.",
+    # Mentor desk
+    "mentor.learners": "Your learners",
+    "mentor.no_learners": "No learners are assigned to you yet.",
+    "mentor.sessions": "Sessions recorded with you",
+    "mentor.no_sessions": "No sessions yet. Learners choose “with my mentor” when they start a topic.",
+    "practice.with_mentor": "Practise with my mentor (the mentor reviews and comments)",
 }

@@ -137,7 +137,7 @@ MESSAGES: dict[str, str] = {
     "dashboard.sessions": "Số phiên",
     "dashboard.days": "{count} ngày",
     "mentor.title": "Bàn làm việc mentor",
-    "mentor.subtitle": "Học viên, lịch hẹn và nhận xét của bạn sẽ hiện ở đây.",
+    "mentor.subtitle": "Học viên của bạn và các phiên luyện họ ghi cùng bạn.",
     "admin.title": "Quản trị",
     "admin.subtitle": "Tài khoản, thư và danh mục sản phẩm.",
     "admin.users_count": "Tài khoản",
@@ -563,4 +563,10 @@ MESSAGES: dict[str, str] = {
     "practice.audio_too_long": "Bản ghi âm dài hơn 60 giây. Vui lòng trả lời trong vòng một phút.",
     "practice.audio_not_audio": "Không đọc được tệp này dưới dạng âm thanh. Vui lòng ghi âm lại.",
     "practice.audio_silence": "Chúng tôi không nghe thấy bạn. Vui lòng kiểm tra micro và nói to hơn một chút.",
+    # Mentor desk
+    "mentor.learners": "Học viên của bạn",
+    "mentor.no_learners": "Chưa có học viên nào được phân công cho bạn.",
+    "mentor.sessions": "Các phiên luyện cùng bạn",
+    "mentor.no_sessions": "Chưa có phiên nào. Học viên chọn “cùng mentor” khi bắt đầu một chủ đề.",
+    "practice.with_mentor": "Luyện cùng mentor (mentor xem và nhận xét)",
 }

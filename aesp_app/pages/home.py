@@ -9,6 +9,7 @@ from aesp_app.components.ui import card, page_header, t
 from aesp_app.states.admin import AdminState
 from aesp_app.states.auth import AuthState
 from aesp_app.states.dashboard import DashboardState
+from aesp_app.states.mentor import MentorState
 
 
 def _feature(icon: str, title_key: str, body_key: str) -> rx.Component:
@@ -81,9 +82,41 @@ def dashboard_page() -> rx.Component:
     )
 
 
-@app_page("/mentor", "mentor.title", guard="mentor")
+@app_page("/mentor", "mentor.title", guard="mentor", on_load=[MentorState.load])
 def mentor_page() -> rx.Component:
-    return rx.vstack(page_header("mentor.title", "mentor.subtitle"), width="100%")
+    return rx.vstack(
+        page_header("mentor.title", "mentor.subtitle"),
+        card(
+            rx.heading(t("mentor.learners"), size="4"),
+            rx.cond(MentorState.learners.length() == 0, rx.text(t("mentor.no_learners"), color_scheme="gray")),
+            rx.foreach(
+                MentorState.learners,
+                lambda x: rx.hstack(
+                    rx.vstack(rx.text(x["name"], weight="medium"), rx.text(x["email"], size="1", color_scheme="gray"), spacing="0", flex="1"),
+                    rx.badge(x["level"]),
+                    rx.text(t("dashboard.sessions"), ": ", x["sessions"], size="2"),
+                    rx.text(t("dashboard.streak"), ": ", x["streak"], size="2"),
+                    rx.cond(x["overall"] != "", rx.badge(x["overall"], color_scheme="green")),
+                    width="100%", align="center", wrap="wrap",
+                ),
+            ),
+        ),
+        card(
+            rx.heading(t("mentor.sessions"), size="4"),
+            rx.cond(MentorState.sessions.length() == 0, rx.text(t("mentor.no_sessions"), color_scheme="gray")),
+            rx.foreach(
+                MentorState.sessions,
+                lambda x: rx.hstack(
+                    rx.link(x["learner"], " — ", x["topic"], href="/practice/sessions/" + x["id"].to(str), flex="1"),
+                    rx.text(x["date"], size="2", color_scheme="gray"),
+                    rx.cond(x["score"] != "", rx.badge(x["score"]), rx.badge(t("practice.in_progress"), color_scheme="orange")),
+                    width="100%", align="center", wrap="wrap",
+                ),
+            ),
+        ),
+        width="100%",
+        spacing="4",
+    )
 
 
 @app_page("/admin", "admin.title", guard="admin", on_load=[AdminState.load_overview])

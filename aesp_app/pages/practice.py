@@ -39,7 +39,15 @@ def _topic_card(topic: rx.Var) -> rx.Component:
                 rx.hstack(rx.icon("clock", size=14), rx.text(topic["duration"], size="2"), spacing="1", align="center"),
                 rx.hstack(rx.icon("zap", size=14), rx.text(topic["xp"], " XP", size="2"), spacing="1", align="center"),
                 rx.spacer(),
-                rx.button(t("practice.start"), on_click=PracticeTopicsState.start(topic["id"]), class_name="start-topic"),
+                rx.cond(
+                    PracticeTopicsState.mentor_name != "",
+                    rx.tooltip(
+                        rx.icon_button(rx.icon("user-check", size=16), variant="soft", on_click=PracticeTopicsState.start(topic["id"], True),
+                                       aria_label=t("practice.with_mentor"), class_name="start-with-mentor"),
+                        content=t("practice.with_mentor"),
+                    ),
+                ),
+                rx.button(t("practice.start"), on_click=PracticeTopicsState.start(topic["id"], False), class_name="start-topic"),
                 width="100%",
                 align="center",
             ),

@@ -14,6 +14,7 @@ import reflex as rx
 from aesp_app.db import session_scope
 from aesp_app.models.accounts import Role
 from aesp_app.services.clock import format_local
+from aesp_app.services import mentoring
 from aesp_app.services.errors import ServiceError
 from aesp_app.services.practice import sessions as practice
 from aesp_app.services.practice import topics as practice_topics
@@ -68,6 +69,7 @@ class PracticeTopicsState(rx.State):
     category: str = ""
     level: str = ""
     history: list[dict[str, str]] = []
+    mentor_name: str = ""
     starting: bool = False
 
     @rx.event
@@ -81,6 +83,8 @@ class PracticeTopicsState(rx.State):
         with session_scope() as session:
             rows = practice_topics.list_topics(session, category=self.category or None, level=self.level or None)
             recent = practice.list_sessions(session, user_id=viewer.id, limit=5)
+            mentor = mentoring.active_mentor_for(session, learner_id=viewer.id)
+        self.mentor_name = mentor.name if mentor else ""
         self.topics = [
             {
                 "id": str(t.id), "title": t.title, "description": t.description or "", "category": t.category,
@@ -108,14 +112,21 @@ class PracticeTopicsState(rx.State):
         self._load(viewer)
 
     @rx.event
-    async def start(self, topic_id: int):
+    async def start(self, topic_id: int, with_mentor: bool = False):
+        """An AI session, or — with_mentor — a session recorded for the learner's own mentor."""
         viewer = await authorize(self, *LEARNER, action="start")
         if not isinstance(viewer, Viewer):
             return viewer
         i18n = await self.get_state(I18nState)
         try:
             with session_scope() as session:
-                started = practice.start_session(session, user_id=viewer.id, topic_id=to_int(topic_id), partner=_partner())
+                mentor = mentoring.active_mentor_for(session, learner_id=viewer.id) if with_mentor is True else None
+                if with_mentor is True and mentor is None:
+                    return rx.toast.error(i18n._text("practice.mentor_invalid"))
+                started = practice.start_session(
+                    session, user_id=viewer.id, topic_id=to_int(topic_id), partner=_partner(),
+                    session_type="with_mentor" if mentor else "ai_only", mentor_id=mentor.id if mentor else None,
+                )
         except ServiceError as err:
             return rx.toast.error(i18n._text(err.message_key, **err.params))
         return rx.redirect(f"/practice/room/{started.session_id}")

@@ -5,7 +5,7 @@ from tests.handlers.roles import LEARNER, MEMBERS, MENTOR
 ROWS = {
     "PracticeTopicsState.load": (LEARNER, {}),
     "PracticeTopicsState.filter": (LEARNER, {"category": "travel", "level": "nope"}),
-    "PracticeTopicsState.start": (LEARNER, {"topic_id": 999999}),
+    "PracticeTopicsState.start": (LEARNER, {"topic_id": 999999, "with_mentor": True}),
     "PracticeRoomState.load": (LEARNER, {}),
     "PracticeRoomState.send_text": (LEARNER, {"form": {"answer": "Hello"}}),
     "PracticeRoomState.mic_started": (frozenset({"anonymous", "learner", "mentor", "admin"}), {"result": {"error": "denied"}}),
@@ -16,3 +16,5 @@ ROWS = {
     "PracticeReportState.load_history": (LEARNER, {}),
     "PracticeReportState.add_feedback": (MENTOR, {"form": {"feedback": "Good work"}}),
 }
+
+ROWS["MentorState.load"] = (MENTOR, {})
