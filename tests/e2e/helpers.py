@@ -197,7 +197,9 @@ def make_learner(db, prefix: str, password: str = "Luyen-noi-2024") -> tuple[str
 
 def hold(page: Page, selector: str, ms: int) -> None:
     """Press and hold the element (a hold-to-talk button) for MS milliseconds, then release."""
-    box = page.locator(selector).bounding_box()
+    target = page.locator(selector)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
     assert box, f"{selector} is not on screen"
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
