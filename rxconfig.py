@@ -4,9 +4,15 @@ import os
 
 import reflex as rx
 
-from aesp_app.settings import get_settings
+from aesp_app.settings import ConfigError, get_settings
 
 _settings = get_settings()
+try:
+    _settings.validate()
+except ConfigError as _error:
+    # One sentence, no traceback: production must not start with a bad setting.
+    if _settings.is_production:
+        raise SystemExit(f"Configuration error: {_error}") from None
 
 # Recorded answers travel over the websocket as base64 (≤ 5 MB of audio, ~6.7 MB encoded): the
 # socket must accept them so the server can check and refuse oversize audio with its own message.

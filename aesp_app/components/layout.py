@@ -16,7 +16,7 @@ from aesp_app.states.i18n import I18nState
 NAV_ANONYMOUS = [("nav.home", "/"), ("nav.shop", "/shop"), ("nav.cart", "/cart"), ("nav.login", "/login"), ("nav.register", "/register")]
 NAV_LEARNER = [("nav.dashboard", "/dashboard"), ("nav.practice", "/practice"), ("nav.shop", "/shop"), ("nav.cart", "/cart")]
 NAV_MENTOR = [("nav.mentor", "/mentor"), ("nav.shop", "/shop")]
-NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav.admin_orders", "/admin/orders"), ("nav.admin_outbox", "/admin/outbox")]
+NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav.admin_orders", "/admin/orders"), ("nav.admin_products", "/admin/products"), ("nav.admin_outbox", "/admin/outbox")]
 # In the menu under the member's name (and in the phone menu).
 NAV_ACCOUNT = [("nav.profile", "/profile"), ("nav.orders", "/orders"), ("nav.purchases", "/purchases")]
 

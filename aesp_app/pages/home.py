@@ -126,7 +126,15 @@ def admin_page() -> rx.Component:
         rx.grid(
             rx.link(card(rx.text(t("admin.users_count"), color_scheme="gray"), rx.heading(AdminState.users_count, size="7")), href="/admin/users", underline="none"),
             rx.link(card(rx.text(t("admin.outbox_count"), color_scheme="gray"), rx.heading(AdminState.outbox_count, size="7")), href="/admin/outbox", underline="none"),
-            columns=rx.breakpoints(initial="1", sm="2"),
+            *[
+                rx.link(card(rx.hstack(rx.icon(icon, size=22), rx.heading(t(key), size="4"), align="center")), href=path, underline="none")
+                for icon, key, path in (
+                    ("receipt", "nav.admin_orders", "/admin/orders"),
+                    ("package", "nav.admin_products", "/admin/products"),
+                    ("calendar-clock", "nav.admin_consultations", "/admin/consultations"),
+                )
+            ],
+            columns=rx.breakpoints(initial="1", sm="2", md="3"),
             spacing="4",
             width="100%",
         ),

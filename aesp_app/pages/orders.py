@@ -8,7 +8,7 @@ from aesp_app.components.layout import app_page
 from aesp_app.components.ui import card, error_callout, page_header, t
 from aesp_app.states.cart import CartState
 from aesp_app.states.i18n import I18nState
-from aesp_app.states.orders import OrdersState, PaymentReturnState, VnpaySandboxState
+from aesp_app.states.orders import MomoReturnState, MomoSandboxState, OrdersState, PaymentReturnState, VnpaySandboxState
 
 
 def status_badge(prefix: str, value: rx.Var, color: rx.Var | str = "gray") -> rx.Component:
@@ -242,9 +242,10 @@ def purchases_page() -> rx.Component:
     )
 
 
-@app_page("/payment/vnpay/return", "payment.return_title", on_load=[PaymentReturnState.load])
-def vnpay_return_page() -> rx.Component:
-    r = PaymentReturnState.result
+def _payment_result(state, refresh=None) -> rx.Component:  # noqa: ANN001
+    """The return page of a gateway: it shows the result; only the IPN confirms the order."""
+    r = state.result
+    waiting = rx.callout(t("payment.waiting"), color_scheme="blue", icon="clock")
     return rx.center(
         rx.box(
             card(
@@ -259,9 +260,9 @@ def vnpay_return_page() -> rx.Component:
                 rx.cond(
                     r["success"] != "",
                     rx.cond(
-                        PaymentReturnState.order_paid,
+                        state.order_paid,
                         rx.callout(t("payment.confirmed"), color_scheme="green", icon="circle_check", id="payment-confirmed"),
-                        rx.hstack(rx.callout(t("payment.waiting"), color_scheme="blue", icon="clock"), rx.button(t("payment.check_again"), variant="soft", on_click=PaymentReturnState.refresh)),
+                        rx.hstack(waiting, rx.button(t("payment.check_again"), variant="soft", on_click=refresh)) if refresh is not None else waiting,
                     ),
                 ),
                 rx.cond(r["order_code"] != "", rx.link(rx.button(t("payment.view_order"), size="3"), href="/orders/" + r["order_code"].to(str), id="view-order")),
@@ -273,15 +274,15 @@ def vnpay_return_page() -> rx.Component:
     )
 
 
-@app_page("/payment/vnpay/sandbox", "sandbox.title", on_load=[VnpaySandboxState.load])
-def vnpay_sandbox_page() -> rx.Component:
-    info = VnpaySandboxState.info
+def _sandbox(state, title_key: str) -> rx.Component:  # noqa: ANN001
+    """A gateway's stand-in payment page (only without real keys)."""
+    info = state.info
     return rx.center(
         rx.box(
             card(
-                rx.hstack(rx.icon("credit-card", size=28), rx.heading(t("sandbox.title"), size="6"), align="center"),
+                rx.hstack(rx.icon("credit-card", size=28), rx.heading(t(title_key), size="6"), align="center"),
                 rx.callout(t("sandbox.notice"), color_scheme="amber", icon="flask-conical"),
-                error_callout(VnpaySandboxState.error),
+                error_callout(state.error),
                 rx.cond(
                     info.contains("amount"),
                     rx.vstack(
@@ -290,8 +291,8 @@ def vnpay_sandbox_page() -> rx.Component:
                         rx.text(t("sandbox.txn"), ": ", rx.code(info["txn_ref"])),
                         rx.heading(info["amount"], size="7", id="sandbox-amount"),
                         rx.hstack(
-                            rx.button(t("sandbox.pay"), size="3", on_click=VnpaySandboxState.complete("pay"), loading=VnpaySandboxState.busy, id="sandbox-pay"),
-                            rx.button(t("sandbox.cancel"), size="3", variant="outline", color_scheme="red", on_click=VnpaySandboxState.complete("cancel"), id="sandbox-cancel"),
+                            rx.button(t("sandbox.pay"), size="3", on_click=state.complete("pay"), loading=state.busy, id="sandbox-pay"),
+                            rx.button(t("sandbox.cancel"), size="3", variant="outline", color_scheme="red", on_click=state.complete("cancel"), id="sandbox-cancel"),
                             wrap="wrap",
                         ),
                         spacing="2",
@@ -303,3 +304,23 @@ def vnpay_sandbox_page() -> rx.Component:
         ),
         width="100%",
     )
+
+
+@app_page("/payment/vnpay/return", "payment.return_title", on_load=[PaymentReturnState.load])
+def vnpay_return_page() -> rx.Component:
+    return _payment_result(PaymentReturnState, PaymentReturnState.refresh)
+
+
+@app_page("/payment/vnpay/sandbox", "sandbox.title", on_load=[VnpaySandboxState.load])
+def vnpay_sandbox_page() -> rx.Component:
+    return _sandbox(VnpaySandboxState, "sandbox.title")
+
+
+@app_page("/payment/momo/return", "payment.return_title", on_load=[MomoReturnState.load])
+def momo_return_page() -> rx.Component:
+    return _payment_result(MomoReturnState, MomoReturnState.load)
+
+
+@app_page("/payment/momo/sandbox", "sandbox.momo_title", on_load=[MomoSandboxState.load])
+def momo_sandbox_page() -> rx.Component:
+    return _sandbox(MomoSandboxState, "sandbox.momo_title")

@@ -268,3 +268,99 @@ class VnpaySandboxState(rx.State):
         return_url = self._request.get("vnp_ReturnUrl", "/")
         self._request = {}
         yield rx.redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
+
+
+class MomoSandboxState(rx.State):
+    """The app's own MoMo test page (only without real MoMo keys): it checks the signed create
+    request like MoMo, then posts a signed result to our IPN and sends the customer back."""
+
+    _request: dict[str, str] = {}
+    info: dict[str, str] = {}
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        from aesp_app.integrations.payments import momo_is_sandbox
+        from aesp_app.integrations.payments.momo import verify_create_signature
+
+        settings = get_settings()
+        self._request, self.info, self.error = {}, {}, ""
+        i18n = await self.get_state(I18nState)
+        if not momo_is_sandbox(settings):
+            self.error = i18n._text("sandbox.disabled")
+            return
+        params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
+        gateway = get_gateway("momo", settings)
+        amount = params.get("amount", "")
+        if not amount.isdigit() or not verify_create_signature({**params, "amount": int(amount)}, gateway.access_key, gateway.secret_key):
+            self.error = i18n._text("sandbox.invalid_request")
+            return
+        self._request = params
+        self.info = {"merchant": params.get("partnerCode", ""), "txn_ref": params.get("orderId", ""),
+                     "order_info": params.get("orderInfo", ""), "amount": format_vnd(int(amount))}
+
+    @rx.event
+    async def complete(self, outcome: str):
+        """Like the VNPay sandbox: anyone holding the signed request may play the customer; the
+        IPN still checks signature, partner, amount and order state."""
+        import time
+        import urllib.parse
+
+        import httpx
+
+        from aesp_app.integrations.payments import momo_is_sandbox
+        from aesp_app.integrations.payments.momo import result_params
+
+        settings = get_settings()
+        if not self._request or not momo_is_sandbox(settings) or outcome not in {"pay", "cancel"}:
+            yield rx.toast.error((await self.get_state(I18nState))._text("sandbox.invalid_request"))
+            return
+        gateway = get_gateway("momo", settings)
+        create = {**self._request, "amount": int(self._request["amount"])}
+        payload = result_params(create, gateway.access_key, gateway.secret_key, result_code=0 if outcome == "pay" else 1006,
+                                trans_id=int(time.time() * 1000) % 10**10, response_time_ms=int(time.time() * 1000))
+        self.busy = True
+        yield
+        try:
+            async with httpx.AsyncClient(timeout=15) as client:
+                await client.post(self._request.get("ipnUrl") or f"{settings.public_base_url}/payment/momo/ipn", json=payload)
+        except httpx.HTTPError:
+            pass  # as with MoMo: the order waits for a later IPN
+        self.busy = False
+        return_url = self._request.get("redirectUrl", "/")
+        self._request = {}
+        query = urllib.parse.urlencode({k: str(v) for k, v in payload.items()})
+        yield rx.redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
+
+
+class MomoReturnState(rx.State):
+    """/payment/momo/return: shows MoMo's result; only the IPN confirms the order."""
+
+    result: dict[str, str] = {}
+    order_paid: bool = False
+
+    @rx.event
+    async def load(self):
+        from aesp_app.integrations.payments.momo import describe_result_code
+        from aesp_app.states.auth import current_viewer
+
+        params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
+        language = (await self.get_state(I18nState)).language
+        check = get_gateway("momo", get_settings()).verify_callback(params)
+        order_code = check.txn_ref.rsplit("-", 1)[0] if check.valid else ""
+        self.result = {
+            "valid": "1" if check.valid else "", "success": "1" if check.valid and check.success else "",
+            "cancelled": "1" if check.valid and check.cancelled else "", "order_code": order_code,
+            "amount": format_vnd(check.amount) if check.valid and check.amount is not None else "",
+            "message": describe_result_code(check.response_code if check.valid else "99", language),
+        }
+        self.order_paid = False
+        viewer = await current_viewer(self)
+        if viewer is not None and order_code:
+            try:
+                with session_scope() as session:
+                    detail = order_service.get_order_by_code(session, order_code=order_code, user_id=viewer.id)
+                    self.order_paid = detail.order.payment_status == "paid"
+            except ServiceError:
+                self.order_paid = False
