@@ -15,12 +15,8 @@ TYPES = [t.value for t in ProductType]
 
 def _message(err) -> str:  # noqa: ANN001
     from aesp_app.i18n import translate
-    from aesp_app.i18n.catalog_messages import EN
 
-    text = EN.get(err.message_key)
-    if text is None:
-        return translate(err.message_key, "en", **err.params)
-    return text.format(**{k: v for k, v in err.params.items()}) if err.params else text
+    return translate(err.message_key, "en", **err.params)
 
 
 def _run(action) -> int:  # noqa: ANN001

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import string
 
-from aesp_app.i18n.catalog_messages import EN, VI
+from aesp_app.i18n import CATALOGS
 from aesp_app.services.catalog.listing import CatalogError
+
+CODES = {code.value for code in CatalogError}
+EN = {k: v for k, v in CATALOGS["en"].items() if k in CODES}
+VI = {k: v for k, v in CATALOGS["vi"].items() if k in CODES}
 
 
 def _fields(text: str) -> set[str]:

@@ -38,7 +38,7 @@ NO_PRICE_HIGH = 10**15  # sorts products without an active package after every r
 
 class CatalogError(str, enum.Enum):
     """Why the catalogue refuses something; each value is a message key
-    (aesp_app/i18n/catalog_messages.py)."""
+    (aesp_app/i18n/en.py and vi.py)."""
 
     PRODUCT_NOT_FOUND = "catalog.product_not_found"
     PACKAGE_NOT_FOUND = "catalog.package_not_found"
