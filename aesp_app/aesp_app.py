@@ -26,3 +26,28 @@ app = rx.App(
     api_transformer=build_api(),
 )
 app.add_page(not_found_page, route="404", title="404 · AESP")
+
+MAINTENANCE_INTERVAL_SECONDS = 600
+
+
+@app.register_lifespan_task
+async def shop_maintenance():
+    """Every ten minutes: unpaid orders lapse and stale guest carts go (idempotent, so several
+    workers doing it is harmless)."""
+    import asyncio
+
+    from aesp_app.db import session_scope
+    from aesp_app.services.shop.maintenance import run_maintenance
+
+    def run() -> dict:
+        with session_scope() as session:
+            return run_maintenance(session)
+
+    while True:
+        try:
+            counts = await asyncio.to_thread(run)
+            if any(counts.values()):
+                log.info("shop maintenance: %s", counts)
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
+            log.exception("shop maintenance failed")
+        await asyncio.sleep(MAINTENANCE_INTERVAL_SECONDS)

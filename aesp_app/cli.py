@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "aesp_app.commands.speech",
     "aesp_app.commands.text",
     "aesp_app.commands.products",
+    "aesp_app.commands.shop",
 )
 
 
