@@ -237,7 +237,7 @@ def _category_ids(category: str | int) -> sa.Select[Any]:
 class _Filters:
     where: list[sa.ColumnElement[bool]]
     search: str | None
-    by_price: bool = False  # a price filter: every matching product's price is computed
+    costly: bool = False  # a price filter or search text: work on every product, better done once
 
 
 def _filters(query: ProductQuery, prices: _PriceSource) -> _Filters:
@@ -270,7 +270,7 @@ def _filters(query: ProductQuery, prices: _PriceSource) -> _Filters:
     search = (query.search or "").strip()[:MAX_SEARCH_LENGTH] or None
     if search:
         where.append(sa.or_(literal_contains(Product.title, search), literal_contains(Product.short_description, search)))
-    return _Filters(where=where, search=search, by_price=low is not None or high is not None)
+    return _Filters(where=where, search=search, costly=low is not None or high is not None or bool(search))
 
 
 def _sort_keys(sort: str, search: str | None, prices: _PriceSource) -> list[tuple[sa.ColumnElement[Any], bool]]:
@@ -306,8 +306,8 @@ def _sort_keys(sort: str, search: str | None, prices: _PriceSource) -> list[tupl
 
 def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
     """One page of the shop with the total count: the page query and a count query. With a
-    price filter the count comes with the page (COUNT(*) OVER ()), so the prices are computed
-    once; the count query then runs only for a page past the end."""
+    price filter or search text the count comes with the page (COUNT(*) OVER ()), so prices and
+    text matches are computed once; the count query then runs only for a page past the end."""
     page = max(1, int(query.page or 1))
     size = min(MAX_PAGE_SIZE, max(1, int(query.page_size or DEFAULT_PAGE_SIZE)))
     prices = _PriceSource(session.get_bind().dialect.name)
@@ -316,7 +316,7 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
 
     # 1. the page's ids with their sort keys
     labels = [expr.label(f"k{i}") for i, (expr, _desc) in enumerate(keys)]
-    with_total = [sa.func.count().over().label("total")] if filters.by_price else []
+    with_total = [sa.func.count().over().label("total")] if filters.costly else []
     picked = (
         prices.join(sa.select(Product.id.label("pid"), *labels, *with_total).select_from(Product))
         .where(*filters.where)
@@ -341,7 +341,7 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
             Product.label, Product.rating_avg, Product.rating_cnt, Product.enrollment_cnt, Category.name,
             min_price_subquery().label("min_price"), cheapest_original.label("original_price"),
             package_count.label("package_count"),
-            *([picked.c.total] if filters.by_price else []),
+            *([picked.c.total] if filters.costly else []),
         )
         .select_from(picked)
         .join(Product, Product.id == picked.c.pid)
@@ -349,9 +349,9 @@ def list_products(session: Session, *, query: ProductQuery) -> ProductPage:
         .order_by(*[(picked.c[f"k{i}"].desc() if desc else picked.c[f"k{i}"].asc()) for i, (_e, desc) in enumerate(keys)])
     )
     rows = session.execute(statement).all()
-    if filters.by_price and rows:
+    if filters.costly and rows:
         total = rows[0].total
-    elif filters.by_price and page == 1:
+    elif filters.costly and page == 1:
         total = 0
     else:
         counted = prices.join(sa.select(sa.func.count()).select_from(Product)).where(*filters.where)
