@@ -632,4 +632,7 @@ MESSAGES: dict[str, str] = {
     "catalog.sale_above_original": "The sale price must not be above the original price.",
     "catalog.free_package_priced": "A free package must have a sale price of 0.",
     "catalog.price_required": "A paid package needs an original price above 0 (or mark it free).",
+    # Dashboard
+    "dashboard.practice_title": "Keep your streak going",
+    "dashboard.practice_body": "A few minutes of speaking every day beats an hour once a week.",
 }

@@ -617,4 +617,7 @@ MESSAGES: dict[str, str] = {
     "catalog.sale_above_original": "Giá khuyến mãi không được cao hơn giá gốc.",
     "catalog.free_package_priced": "Gói miễn phí phải có giá khuyến mãi bằng 0.",
     "catalog.price_required": "Gói trả phí cần giá gốc lớn hơn 0 (hoặc đánh dấu miễn phí).",
+    # Dashboard
+    "dashboard.practice_title": "Giữ chuỗi ngày học của bạn",
+    "dashboard.practice_body": "Mỗi ngày nói vài phút hiệu quả hơn một giờ mỗi tuần.",
 }

@@ -10,6 +10,7 @@ from aesp_app.states.admin import AdminState
 from aesp_app.states.auth import AuthState
 from aesp_app.states.dashboard import DashboardState
 from aesp_app.states.mentor import MentorState
+from aesp_app.states.practice import PracticeTopicsState
 
 
 def _feature(icon: str, title_key: str, body_key: str) -> rx.Component:
@@ -74,6 +75,29 @@ def dashboard_page() -> rx.Component:
             _stat("dashboard.xp", s["xp"], "stat-xp"),
             _stat("dashboard.sessions", s["sessions"], "stat-sessions"),
             columns=rx.breakpoints(initial="2", md="4"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.grid(
+            rx.cond(
+                s["challenge_id"] != "",
+                card(
+                    rx.hstack(rx.icon("star", color=rx.color("amber", 9)), rx.text(t("practice.daily_challenge"), weight="medium"), align="center"),
+                    rx.heading(s["challenge_title"], size="5", id="daily-challenge"),
+                    rx.button(t("practice.start"), " · +", s["challenge_xp"], " XP", on_click=PracticeTopicsState.start(s["challenge_id"].to(int), False)),
+                ),
+            ),
+            card(
+                rx.heading(t("dashboard.practice_title"), size="5"),
+                rx.text(t("dashboard.practice_body"), color_scheme="gray"),
+                rx.hstack(
+                    rx.link(rx.button(t("nav.practice"), size="3"), href="/practice"),
+                    rx.link(t("practice.history"), href="/practice/history"),
+                    align="center",
+                    spacing="4",
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
         ),

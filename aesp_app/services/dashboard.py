@@ -20,7 +20,18 @@ def learner_summary(session: Session, *, user_id: int) -> dict[str, str]:
         "sessions": "0",
     }
     summary.update(_progress(session, user_id))
+    summary.update(_challenge(session, user.timezone if user else None))
     return summary
+
+
+def _challenge(session: Session, zone: str | None) -> dict[str, str]:
+    """Today's daily challenge topic, if one is set up."""
+    from aesp_app.services.practice.topics import daily_challenge
+
+    topic = daily_challenge(session, zone=zone)
+    if topic is None:
+        return {}
+    return {"challenge_id": str(topic.id), "challenge_title": topic.title, "challenge_xp": str(topic.xp_reward)}
 
 
 def _progress(session: Session, user_id: int) -> dict[str, str]:
