@@ -364,11 +364,10 @@ def _extra_products(db, count: int) -> str:  # noqa: ANN001
 
 
 def test_shop_search_filter_pagination_and_product_prices(page: Page, db) -> None:  # noqa: ANN001
-    word = _extra_products(db, 26)  # more than one page of 24
-
     open_page(page, "/shop")
     expect(page.locator(".product-card").first).to_be_visible()
     shoot(page, "36-shop")
+    word = _extra_products(db, 26)  # more than one page of 24
 
     # Search.
     page.fill("#filter-q", "Essay")
