@@ -158,10 +158,12 @@ def shell(content: rx.Component, guard: str | None) -> rx.Component:
     if guard in ALLOWED_ROLES:
         allowed = rx.Var.create(list(ALLOWED_ROLES[guard])).contains(AuthState.role)
         content = rx.cond(AuthState.session_checked & allowed, content, loading())
-    return rx.box(
+    # A column as tall as the screen: the footer stays at the bottom of short pages.
+    return rx.flex(
         navbar(),
-        rx.el.main(rx.box(content, max_width="1100px", margin_x="auto", padding_x="1em", padding_y="1.5em", width="100%", min_height="70vh")),
+        rx.el.main(rx.box(content, max_width="1100px", margin_x="auto", padding_x="1em", padding_y="1.5em", width="100%"), style={"flex": "1", "width": "100%"}),
         footer(),
+        direction="column",
         width="100%",
         background=rx.color("gray", 2),
         min_height="100vh",

@@ -635,4 +635,11 @@ MESSAGES: dict[str, str] = {
     # Dashboard
     "dashboard.practice_title": "Keep your streak going",
     "dashboard.practice_body": "A few minutes of speaking every day beats an hour once a week.",
+    # Course facts
+    "format.online": "Online",
+    "format.offline": "In person",
+    "format.both": "Online and in person",
+    "cdifficulty.easy": "Easy",
+    "cdifficulty.medium": "Medium",
+    "cdifficulty.hard": "Hard",
 }

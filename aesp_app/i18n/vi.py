@@ -620,4 +620,11 @@ MESSAGES: dict[str, str] = {
     # Dashboard
     "dashboard.practice_title": "Giữ chuỗi ngày học của bạn",
     "dashboard.practice_body": "Mỗi ngày nói vài phút hiệu quả hơn một giờ mỗi tuần.",
+    # Course facts
+    "format.online": "Trực tuyến",
+    "format.offline": "Trực tiếp",
+    "format.both": "Trực tuyến và trực tiếp",
+    "cdifficulty.easy": "Dễ",
+    "cdifficulty.medium": "Trung bình",
+    "cdifficulty.hard": "Khó",
 }

@@ -220,8 +220,8 @@ def practice_room_page() -> rx.Component:
     )
 
 
-def _score_card(label_key: str, value: rx.Var, element_id: str) -> rx.Component:
-    return card(rx.text(t(label_key), size="2", color_scheme="gray"), rx.heading(rx.cond(value != "", value, "—"), size="7", id=element_id))
+def _score_card(label_key: str, value: rx.Var, element_id: str, **props) -> rx.Component:  # noqa: ANN003
+    return card(rx.text(t(label_key), size="2", color_scheme="gray"), rx.heading(rx.cond(value != "", value, "—"), size="7", id=element_id), **props)
 
 
 @app_page("/practice/sessions/[id]", "practice.report", guard="login", on_load=[PracticeReportState.load])
@@ -234,7 +234,8 @@ def practice_report_page() -> rx.Component:
             rx.heading(t("practice.report"), ": ", r["topic"], size="6", as_="h1"),
             rx.hstack(rx.text(r["started"], color_scheme="gray", size="2"), rx.badge(r["minutes"], " min"), rx.badge("+", r["xp"], " XP", color_scheme="amber"), wrap="wrap"),
             rx.grid(
-                _score_card("practice.overall", r["overall"], "score-overall"),
+                # Two columns on a phone: the overall score spans both, the four parts pair up.
+                _score_card("practice.overall", r["overall"], "score-overall", grid_column=rx.breakpoints(initial="span 2", md="auto")),
                 _score_card("practice.pronunciation", r["pronunciation"], "score-pronunciation"),
                 _score_card("practice.grammar", r["grammar"], "score-grammar"),
                 _score_card("practice.vocabulary", r["vocabulary"], "score-vocabulary"),

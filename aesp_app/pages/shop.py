@@ -186,9 +186,10 @@ def product_page() -> rx.Component:
             rx.cond(p["missing"] != "", rx.callout(t("shop.needs_prerequisites").replace("{items}", p["missing"]), color_scheme="orange", icon="info")),
             rx.grid(rx.foreach(ProductState.packages, _package), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%", id="packages"),
             card(
-                fact("shop.duration", p["duration"]), fact("shop.audience", p["audience"]), fact("shop.format", p["format"]),
+                fact("shop.duration", p["duration"]), fact("shop.audience", p["audience"]),
+                fact("shop.format", rx.cond(p["format"] != "", _tr("format.", p["format"]), "")),
                 fact("shop.questions", p["questions"]), fact("shop.age_range", p["age_range"]), fact("shop.report_pages", p["report_pages"]),
-                fact("shop.difficulty", p["difficulty"]), fact("shop.instructor", p["instructor"]), fact("shop.requirements", p["requirements"]),
+                fact("shop.difficulty", rx.cond(p["difficulty"] != "", _tr("cdifficulty.", p["difficulty"]), "")), fact("shop.instructor", p["instructor"]), fact("shop.requirements", p["requirements"]),
                 rx.cond(p["description"] != "", rx.text(p["description"], white_space="pre-line")),
             ),
             rx.cond(ProductState.outcomes.length() > 0, card(rx.heading(t("shop.outcomes"), size="4"), rx.unordered_list(rx.foreach(ProductState.outcomes, rx.list_item)))),

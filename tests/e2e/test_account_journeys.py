@@ -157,11 +157,6 @@ def test_login_from_a_protected_page_returns_to_it(page: Page) -> None:
     expect(page.locator("#profile-email")).to_have_text(email)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: on a protected page the login guard's info toast (access.login_needed) and the page "
-    "loader's authorize() error toast (error.login_required) both show: the same sentence twice, once in red",
-)
 def test_anonymous_visitor_is_told_once_to_log_in(page: Page) -> None:
     open_page(page, "/profile")
     wait_for_path(page, lambda p: p.startswith("/login"))
