@@ -205,6 +205,14 @@ def populate(engine: sa.Engine, count: int) -> dict[str, int]:
                             (Specialization, specializations), (Bundle, bundles)):
             for start in range(0, len(rows), 1000):
                 conn.execute(sa.insert(model), rows[start:start + 1000])
+    # The stored cheapest price the shop lists by, as the catalogue service keeps it.
+    from sqlmodel import Session
+
+    from aesp_app.services.catalog.pricing import refresh_all_min_prices
+
+    with Session(engine) as session:
+        refresh_all_min_prices(session)
+        session.commit()
     if engine.dialect.name == "mysql":
         with engine.begin() as conn:
             for table in ("products", "product_packages", "categories"):

@@ -145,10 +145,17 @@ class Product(ProductBase, table=True):
         sa.Index("idx_products_slug", "slug"),
         sa.Index("idx_products_sort_order", "sort_order"),
         sa.Index("idx_products_deleted_at", "deleted_at"),
+        # The shop's listing: visible products in price order and in the default order.
+        sa.Index("idx_products_shop_price", "status", "deleted_at", "min_price"),
+        sa.Index("idx_products_shop_order", "status", "deleted_at", "sort_order", "enrollment_cnt"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     owner: int | None = fk("users.id", ondelete="SET NULL")  # the instructor or admin who made it
+    # What the cheapest active package charges (NULL: none on sale). Kept by
+    # services/catalog/pricing.refresh_min_price whenever packages change, so the shop can filter
+    # and sort by price with an index instead of a MIN over packages per product.
+    min_price: Decimal | None = money_field()
     rating_avg: float = Field(default=0, nullable=False)
     rating_cnt: int = Field(default=0, nullable=False)
     enrollment_cnt: int = Field(default=0, nullable=False)

@@ -763,4 +763,8 @@ def load_demo_data(session: Session) -> dict[str, int]:
     loader.topics()
     loader.achievements()
     session.flush()
+    # The shop's stored cheapest prices, after the packages are in.
+    from aesp_app.services.catalog.pricing import refresh_all_min_prices
+
+    refresh_all_min_prices(session)
     return {table: loader.created.get(table, 0) for table in _TABLES}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 22:01:29.753614
+Create Date: 2026-11-21 23:03:46.186122
 
 """
 
@@ -582,6 +582,7 @@ def upgrade() -> None:
     sa.Column('teaching_format', sa.String(length=20), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner', sa.Integer(), nullable=True),
+    sa.Column('min_price', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('rating_avg', sa.Float(), nullable=False),
     sa.Column('rating_cnt', sa.Integer(), nullable=False),
     sa.Column('enrollment_cnt', sa.Integer(), nullable=False),
@@ -600,6 +601,8 @@ def upgrade() -> None:
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('idx_products_category', ['category_id'], unique=False)
         batch_op.create_index('idx_products_deleted_at', ['deleted_at'], unique=False)
+        batch_op.create_index('idx_products_shop_order', ['status', 'deleted_at', 'sort_order', 'enrollment_cnt'], unique=False)
+        batch_op.create_index('idx_products_shop_price', ['status', 'deleted_at', 'min_price'], unique=False)
         batch_op.create_index('idx_products_slug', ['slug'], unique=False)
         batch_op.create_index('idx_products_sort_order', ['sort_order'], unique=False)
         batch_op.create_index('idx_products_status', ['status'], unique=False)

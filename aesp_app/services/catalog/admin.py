@@ -44,6 +44,7 @@ from aesp_app.models.catalog import (
 )
 from aesp_app.services.catalog.listing import CatalogError, literal_contains
 from aesp_app.services.catalog.slugs import is_valid_slug, slugify, unique_slug
+from aesp_app.services.catalog.pricing import refresh_min_price
 from aesp_app.services.errors import ServiceError
 
 __all__ = [
@@ -527,6 +528,7 @@ def add_package(session: Session, *, product_id: int, data: Any) -> ProductPacka
     package = ProductPackage(product_id=product.id, **values)
     session.add(package)
     session.flush()
+    refresh_min_price(session, product_id=package.product_id)
     return package
 
 
@@ -558,6 +560,7 @@ def update_package(session: Session, *, package_id: int, data: Any) -> ProductPa
     package.updated_at = utcnow()
     session.add(package)
     session.flush()
+    refresh_min_price(session, product_id=package.product_id)
     return package
 
 
@@ -569,4 +572,5 @@ def deactivate_package(session: Session, *, package_id: int) -> ProductPackage:
     package.updated_at = utcnow()
     session.add(package)
     session.flush()
+    refresh_min_price(session, product_id=package.product_id)
     return package

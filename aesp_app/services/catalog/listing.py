@@ -165,28 +165,17 @@ def min_price_subquery(product_id: Any = Product.id) -> sa.ScalarSelect[Any]:
 
 
 class _PriceSource:
-    """Where the inner page query reads a product's price from. SQLite: a correlated subquery
-    per product (the fastest there). MySQL / MariaDB: one grouped pass over the active packages
-    joined to the products, which MariaDB runs faster than one subquery per product."""
+    """Where the page query reads a product's price from: the stored products.min_price (kept by
+    services/catalog/pricing), which the shop indexes (idx_products_shop_price) — no MIN over
+    packages per product on either back end."""
 
     def __init__(self, dialect: str) -> None:
-        self.grouped = None
-        if dialect == "mysql":
-            self.grouped = (
-                sa.select(ProductPackage.product_id.label("product_id"), sa.func.min(package_price_sql()).label("price"))
-                .where(ProductPackage.status == PackageStatus.ACTIVE.value)
-                .group_by(ProductPackage.product_id)
-                .subquery("prices")
-            )
-        self.used = False
+        self.dialect = dialect
 
     def price(self) -> Any:
-        self.used = True
-        return self.grouped.c.price if self.grouped is not None else min_price_subquery()
+        return Product.min_price
 
     def join(self, statement: Any) -> Any:
-        if self.used and self.grouped is not None:
-            return statement.outerjoin(self.grouped, self.grouped.c.product_id == Product.id)
         return statement
 
 
