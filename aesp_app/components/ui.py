@@ -90,3 +90,14 @@ def card(*children: rx.Component, **props) -> rx.Component:  # noqa: ANN003
 
 def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), rx.text(t("common.loading"), margin_left="0.5em"), padding="3em", width="100%")
+
+
+def pager(label: rx.Var | rx.Component, *, on_prev, on_next, has_prev: rx.Var, has_next: rx.Var) -> rx.Component:  # noqa: ANN001
+    """Previous / where we are / next, the same on every list page."""
+    return rx.hstack(
+        rx.button(t("common.previous"), variant="soft", on_click=on_prev, disabled=~has_prev, class_name="pager-prev"),
+        rx.text(label),
+        rx.button(t("common.next"), variant="soft", on_click=on_next, disabled=~has_next, class_name="pager-next"),
+        align="center",
+        spacing="3",
+    )

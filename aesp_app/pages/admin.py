@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aesp_app.components.layout import app_page
-from aesp_app.components.ui import card, page_header, t
+from aesp_app.components.ui import card, page_header, pager, t
 from aesp_app.models.accounts import Role, UserStatus
 from aesp_app.states.admin import AdminState
 from aesp_app.states.i18n import I18nState
@@ -42,13 +42,7 @@ def _user_row(u: rx.Var) -> rx.Component:
 
 
 def _pager(on_prev, on_next, page: rx.Var, more: rx.Var) -> rx.Component:  # noqa: ANN001
-    return rx.hstack(
-        rx.button(t("common.previous"), variant="soft", on_click=on_prev, disabled=page == 0),
-        rx.text(t("common.page").replace("{page}", (page + 1).to_string())),
-        rx.button(t("common.next"), variant="soft", on_click=on_next, disabled=~more),
-        align="center",
-        spacing="3",
-    )
+    return pager(t("common.page").replace("{page}", (page + 1).to_string()), on_prev=on_prev, on_next=on_next, has_prev=page > 0, has_next=more)
 
 
 @app_page("/admin/users", "admin_users.title", guard="admin", on_load=[AdminState.load_users])

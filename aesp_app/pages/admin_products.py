@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aesp_app.components.layout import app_page
-from aesp_app.components.ui import card, page_header, t
+from aesp_app.components.ui import card, page_header, pager, t
 from aesp_app.states.admin_products import AdminProductsState
 from aesp_app.states.i18n import I18nState
 
@@ -90,12 +90,10 @@ def admin_products_page() -> rx.Component:
                 overflow_x="auto",
                 width="100%",
             ),
-            rx.hstack(
-                rx.button(t("common.previous"), variant="soft", disabled=AdminProductsState.page <= 1, on_click=AdminProductsState.go_to_page(AdminProductsState.page - 1)),
-                rx.text(AdminProductsState.page, " / ", AdminProductsState.pages),
-                rx.button(t("common.next"), variant="soft", disabled=AdminProductsState.page >= AdminProductsState.pages, on_click=AdminProductsState.go_to_page(AdminProductsState.page + 1)),
-                align="center",
-                spacing="3",
+            pager(
+                AdminProductsState.page.to_string() + " / " + AdminProductsState.pages.to_string(),
+                on_prev=AdminProductsState.go_to_page(AdminProductsState.page - 1), on_next=AdminProductsState.go_to_page(AdminProductsState.page + 1),
+                has_prev=AdminProductsState.page > 1, has_next=AdminProductsState.page < AdminProductsState.pages,
             ),
         ),
         width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aesp_app.components.layout import app_page
-from aesp_app.components.ui import card, page_header, t
+from aesp_app.components.ui import card, page_header, pager, t
 from aesp_app.models.commerce import OrderStatus, PaymentMethod, PaymentStatus, SupportStatus
 from aesp_app.states.admin_shop import AdminShopState
 from aesp_app.states.i18n import I18nState
@@ -190,12 +190,10 @@ def admin_orders_page() -> rx.Component:
                 width="100%",
             ),
             rx.cond(AdminShopState.orders.length() == 0, rx.text(t("admin_shop.orders_empty"), color_scheme="gray")),
-            rx.hstack(
-                rx.button(t("common.previous"), variant="soft", on_click=AdminShopState.orders_page(-1), disabled=AdminShopState.order_page == 0),
-                rx.text(t("common.page").replace("{page}", (AdminShopState.order_page + 1).to_string())),
-                rx.button(t("common.next"), variant="soft", on_click=AdminShopState.orders_page(1), disabled=~AdminShopState.orders_more),
-                align="center",
-                spacing="3",
+            pager(
+                t("common.page").replace("{page}", (AdminShopState.order_page + 1).to_string()),
+                on_prev=AdminShopState.orders_page(-1), on_next=AdminShopState.orders_page(1),
+                has_prev=AdminShopState.order_page > 0, has_next=AdminShopState.orders_more,
             ),
         ),
         _confirm_dialog(),

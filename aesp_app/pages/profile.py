@@ -122,7 +122,7 @@ def profile_page() -> rx.Component:
                     rx.heading(AuthState.display_name, size="5", id="profile-name"),
                     rx.text(ProfileState.email, color_scheme="gray", id="profile-email"),
                     rx.hstack(
-                        rx.badge(t(f"role.learner"), display=rx.cond(ProfileState.role == "learner", "inline-flex", "none")),
+                        rx.badge(t("role.learner"), display=rx.cond(ProfileState.role == "learner", "inline-flex", "none")),
                         rx.badge(t("role.mentor"), display=rx.cond(ProfileState.role == "mentor", "inline-flex", "none")),
                         rx.badge(t("role.admin"), display=rx.cond(ProfileState.role == "admin", "inline-flex", "none")),
                         rx.cond(

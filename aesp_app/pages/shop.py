@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aesp_app.components.layout import app_page
-from aesp_app.components.ui import card, t
+from aesp_app.components.ui import card, pager, t
 from aesp_app.models.catalog import ProductLabel, ProductType
 from aesp_app.services.catalog.listing import SortOrder
 from aesp_app.states.cart import CartState
@@ -106,12 +106,10 @@ def shop_page() -> rx.Component:
                     card(rx.text(t("shop.no_results"))),
                     rx.grid(rx.foreach(ShopState.products, _product_card), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%"),
                 ),
-                rx.hstack(
-                    rx.button(t("common.previous"), variant="soft", disabled=ShopState.page <= 1, on_click=ShopState.go_to_page(ShopState.page - 1)),
-                    rx.text(ShopState.page, " / ", ShopState.pages),
-                    rx.button(t("common.next"), variant="soft", disabled=ShopState.page >= ShopState.pages, on_click=ShopState.go_to_page(ShopState.page + 1)),
-                    align="center",
-                    spacing="3",
+                pager(
+                    ShopState.page.to_string() + " / " + ShopState.pages.to_string(),
+                    on_prev=ShopState.go_to_page(ShopState.page - 1), on_next=ShopState.go_to_page(ShopState.page + 1),
+                    has_prev=ShopState.page > 1, has_next=ShopState.page < ShopState.pages,
                 ),
                 width="100%",
                 spacing="3",

@@ -11,16 +11,10 @@ from aesp_app.services import accounts, mail
 from aesp_app.services.clock import format_local
 from aesp_app.services.errors import ServiceError
 from aesp_app.states.auth import Viewer, authorize
+from aesp_app.states.common import to_int
 from aesp_app.states.i18n import I18nState
 
 PAGE_SIZE = 20
-
-
-def _int(value, default: int = 0) -> int:  # noqa: ANN001
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 class AdminState(rx.State):
@@ -98,7 +92,7 @@ class AdminState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="users_page")
         if not isinstance(viewer, Viewer):
             return viewer
-        step = 1 if _int(delta) > 0 else -1
+        step = 1 if to_int(delta) > 0 else -1
         if step > 0 and not self.users_more:
             return
         self.user_page = max(0, min(10_000, self.user_page + step))
@@ -111,7 +105,7 @@ class AdminState(rx.State):
             return viewer
         try:
             with session_scope() as session:
-                user = accounts.set_user_role(session, actor_id=viewer.id, user_id=_int(user_id), role=str(role))
+                user = accounts.set_user_role(session, actor_id=viewer.id, user_id=to_int(user_id), role=str(role))
                 name = user.username
         except ServiceError as err:
             return rx.toast.error(await self._t(err.message_key, **err.params))
@@ -125,7 +119,7 @@ class AdminState(rx.State):
             return viewer
         try:
             with session_scope() as session:
-                user = accounts.set_user_status(session, actor_id=viewer.id, user_id=_int(user_id), status=str(status))
+                user = accounts.set_user_status(session, actor_id=viewer.id, user_id=to_int(user_id), status=str(status))
                 name = user.username
         except ServiceError as err:
             return rx.toast.error(await self._t(err.message_key, **err.params))
@@ -175,7 +169,7 @@ class AdminState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="outbox_page")
         if not isinstance(viewer, Viewer):
             return viewer
-        step = 1 if _int(delta) > 0 else -1
+        step = 1 if to_int(delta) > 0 else -1
         if step > 0 and not self.mails_more:
             return
         self.mail_page = max(0, min(10_000, self.mail_page + step))
@@ -186,7 +180,7 @@ class AdminState(rx.State):
         viewer = await authorize(self, Role.ADMIN, action="show_mail")
         if not isinstance(viewer, Viewer):
             return viewer
-        wanted = str(_int(mail_id))
+        wanted = str(to_int(mail_id))
         self.open_mail = next((m for m in self.mails if m["id"] == wanted), {})
 
     @rx.event

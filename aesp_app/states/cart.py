@@ -14,17 +14,11 @@ from aesp_app.services.shop import cart as cart_service
 from aesp_app.services.shop import checkout as checkout_service
 from aesp_app.services.shop.cart import CartOwner
 from aesp_app.states.auth import Viewer, authorize, current_viewer
+from aesp_app.states.common import to_int
 from aesp_app.states.i18n import I18nState
 
 CART_COOKIE_SECONDS = 30 * 24 * 3600
 MEMBERS = (Role.LEARNER, Role.MENTOR, Role.ADMIN)
-
-
-def _int(value, default: int = 0) -> int:  # noqa: ANN001
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 class CartState(rx.State):
@@ -82,7 +76,7 @@ class CartState(rx.State):
         owner = await self._owner(create=True)
         try:
             with session_scope() as session:
-                cart_service.add_item(session, owner=owner, package_id=_int(package_id), quantity=_int(quantity, 1))
+                cart_service.add_item(session, owner=owner, package_id=to_int(package_id), quantity=to_int(quantity, 1))
         except ServiceError as err:
             return rx.toast.error(await self._t(err.message_key, **err.params))
         self._fill(owner)
@@ -95,7 +89,7 @@ class CartState(rx.State):
             return rx.toast.error(await self._t("shop.cart_line_not_found"))
         try:
             with session_scope() as session:
-                cart_service.set_quantity(session, owner=owner, line_id=_int(line_id), quantity=_int(quantity))
+                cart_service.set_quantity(session, owner=owner, line_id=to_int(line_id), quantity=to_int(quantity))
         except ServiceError as err:
             return rx.toast.error(await self._t(err.message_key, **err.params))
         self._fill(owner)
@@ -107,7 +101,7 @@ class CartState(rx.State):
             return rx.toast.error(await self._t("shop.cart_line_not_found"))
         try:
             with session_scope() as session:
-                cart_service.remove_item(session, owner=owner, line_id=_int(line_id))
+                cart_service.remove_item(session, owner=owner, line_id=to_int(line_id))
         except ServiceError as err:
             return rx.toast.error(await self._t(err.message_key, **err.params))
         self._fill(owner)

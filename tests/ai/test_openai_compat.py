@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-import pytest
 
 from aesp_app.integrations.ai import Correction, Turn, get_partner
 from aesp_app.integrations.ai.offline import OfflinePartner
