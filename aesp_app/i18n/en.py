@@ -642,4 +642,6 @@ MESSAGES: dict[str, str] = {
     "cdifficulty.easy": "Easy",
     "cdifficulty.medium": "Medium",
     "cdifficulty.hard": "Hard",
+    # Peer practice
+    "practice.with_peer": "Practise with a classmate (their username or e-mail)",
 }

@@ -627,4 +627,6 @@ MESSAGES: dict[str, str] = {
     "cdifficulty.easy": "Dễ",
     "cdifficulty.medium": "Trung bình",
     "cdifficulty.hard": "Khó",
+    # Peer practice
+    "practice.with_peer": "Luyện cùng bạn học (tên đăng nhập hoặc e-mail)",
 }

@@ -47,6 +47,22 @@ def _topic_card(topic: rx.Var) -> rx.Component:
                         content=t("practice.with_mentor"),
                     ),
                 ),
+                rx.popover.root(
+                    rx.popover.trigger(rx.icon_button(rx.icon("users", size=16), variant="soft", aria_label=t("practice.with_peer"), class_name="start-with-peer")),
+                    rx.popover.content(
+                        rx.form(
+                            rx.vstack(
+                                rx.text(t("practice.with_peer"), weight="medium", size="2"),
+                                rx.el.input(type="hidden", name="topic_id", value=topic["id"]),
+                                rx.input(name="peer", placeholder=t("form.username_or_email"), required=True, max_length=255, width="100%"),
+                                rx.button(t("practice.start"), type="submit", size="2"),
+                                spacing="2",
+                            ),
+                            on_submit=PracticeTopicsState.start_with_peer,
+                        ),
+                        width="16em",
+                    ),
+                ),
                 rx.button(t("practice.start"), on_click=PracticeTopicsState.start(topic["id"], False), class_name="start-topic"),
                 width="100%",
                 align="center",

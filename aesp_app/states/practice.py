@@ -14,7 +14,7 @@ import reflex as rx
 from aesp_app.db import session_scope
 from aesp_app.models.accounts import Role
 from aesp_app.services.clock import format_local
-from aesp_app.services import mentoring
+from aesp_app.services import accounts, mentoring
 from aesp_app.services.errors import ServiceError
 from aesp_app.services.practice import sessions as practice
 from aesp_app.services.practice import topics as practice_topics
@@ -126,6 +126,28 @@ class PracticeTopicsState(rx.State):
                 started = practice.start_session(
                     session, user_id=viewer.id, topic_id=to_int(topic_id), partner=_partner(),
                     session_type="with_mentor" if mentor else "ai_only", mentor_id=mentor.id if mentor else None,
+                )
+        except ServiceError as err:
+            return rx.toast.error(i18n._text(err.message_key, **err.params))
+        return rx.redirect(f"/practice/room/{started.session_id}")
+
+
+    @rx.event
+    async def start_with_peer(self, form: dict):
+        """A peer_practice session with another learner, named by username or e-mail."""
+        viewer = await authorize(self, *LEARNER, action="start_with_peer")
+        if not isinstance(viewer, Viewer):
+            return viewer
+        form = form if isinstance(form, dict) else {}
+        i18n = await self.get_state(I18nState)
+        try:
+            with session_scope() as session:
+                peer = accounts.find_user_by_login(session, str(form.get("peer", ""))[:255])
+                if peer is None or peer.role != Role.LEARNER.value:
+                    return rx.toast.error(i18n._text("practice.peer_invalid"))
+                started = practice.start_session(
+                    session, user_id=viewer.id, topic_id=to_int(form.get("topic_id")), partner=_partner(),
+                    session_type="peer_practice", peer_id=peer.id,
                 )
         except ServiceError as err:
             return rx.toast.error(i18n._text(err.message_key, **err.params))

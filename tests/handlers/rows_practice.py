@@ -18,3 +18,4 @@ ROWS = {
 }
 
 ROWS["MentorState.load"] = (MENTOR, {})
+ROWS["PracticeTopicsState.start_with_peer"] = (LEARNER, {"form": {"peer": "nobody", "topic_id": "1"}})
