@@ -9,6 +9,7 @@ from aesp_app.components.ui import card, page_header, t
 from aesp_app.states.admin import AdminState
 from aesp_app.states.auth import AuthState
 from aesp_app.states.dashboard import DashboardState
+from aesp_app.states.i18n import I18nState
 from aesp_app.states.mentor import MentorState
 from aesp_app.states.practice import PracticeTopicsState
 
@@ -117,7 +118,7 @@ def mentor_page() -> rx.Component:
                 MentorState.learners,
                 lambda x: rx.hstack(
                     rx.vstack(rx.text(x["name"], weight="medium"), rx.text(x["email"], size="1", color_scheme="gray"), spacing="0", flex="1"),
-                    rx.badge(x["level"]),
+                    rx.cond(x["level"] != "", rx.badge(I18nState.tr["difficulty." + x["level"].to(str)])),
                     rx.text(t("dashboard.sessions"), ": ", x["sessions"], size="2"),
                     rx.text(t("dashboard.streak"), ": ", x["streak"], size="2"),
                     rx.cond(x["overall"] != "", rx.badge(x["overall"], color_scheme="green")),
