@@ -148,6 +148,36 @@ def _record_vnpay_fields(txn: VnpayTransaction, raw: Mapping[str, str]) -> None:
     txn.raw_response = json.dumps(dict(raw), ensure_ascii=False, sort_keys=True)
 
 
+def _already_settled(txn: Any, order: Order) -> bool:
+    """The attempt or the order was already decided: a repeated notice changes nothing."""
+    return (
+        txn.status != GatewayTxnStatus.PENDING.value
+        or order.status != OrderStatus.PENDING.value
+        or order.payment_status == PaymentStatus.PAID.value
+    )
+
+
+def _settle(session: Session, txn: Any, order: Order, result: Any, *, method: PaymentMethod, reference: str) -> IpnRspCode:
+    """Apply a verified gateway result to the locked attempt and order; fulfil a paid order."""
+    now = utcnow()
+    if result.success:
+        txn.status = GatewayTxnStatus.SUCCESS.value
+        order.status = OrderStatus.COMPLETED.value
+        order.payment_status = PaymentStatus.PAID.value
+        order.payment_method = method.value
+        order.payment_reference = reference
+        order.paid_at = result.paid_at or now
+        session.add_all([txn, order])
+        session.flush()
+        fulfil_order(session, order=order, now=now)
+    else:
+        txn.status = GatewayTxnStatus.CANCELLED.value if result.cancelled else GatewayTxnStatus.FAILED.value
+        order.payment_status = PaymentStatus.FAILED.value
+        session.add_all([txn, order])
+    session.flush()
+    return IpnRspCode.CONFIRMED
+
+
 def _handle_vnpay_ipn(session: Session, params: Mapping[str, str], settings: Any) -> IpnRspCode:
     gateway = get_gateway(PaymentMethod.VNPAY.value, settings)
     result = gateway.verify_callback(params)
@@ -170,30 +200,10 @@ def _handle_vnpay_ipn(session: Session, params: Mapping[str, str], settings: Any
     received = int(result.raw["vnp_Amount"])
     if received != txn.amount or Decimal(received) / 100 != Decimal(order.total_amount):
         return IpnRspCode.INVALID_AMOUNT
-    if (
-        txn.status != GatewayTxnStatus.PENDING.value
-        or order.status != OrderStatus.PENDING.value
-        or order.payment_status == PaymentStatus.PAID.value
-    ):
+    if _already_settled(txn, order):
         return IpnRspCode.ALREADY_CONFIRMED
     _record_vnpay_fields(txn, result.raw)
-    now = utcnow()
-    if result.success:
-        txn.status = GatewayTxnStatus.SUCCESS.value
-        order.status = OrderStatus.COMPLETED.value
-        order.payment_status = PaymentStatus.PAID.value
-        order.payment_method = PaymentMethod.VNPAY.value
-        order.payment_reference = result.transaction_no or txn.txn_ref
-        order.paid_at = result.paid_at or now
-        session.add_all([txn, order])
-        session.flush()
-        fulfil_order(session, order=order, now=now)
-    else:
-        txn.status = GatewayTxnStatus.CANCELLED.value if result.cancelled else GatewayTxnStatus.FAILED.value
-        order.payment_status = PaymentStatus.FAILED.value
-        session.add_all([txn, order])
-    session.flush()
-    return IpnRspCode.CONFIRMED
+    return _settle(session, txn, order, result, method=PaymentMethod.VNPAY, reference=result.transaction_no or txn.txn_ref)
 
 
 def process_vnpay_ipn(session: Session, *, params: Mapping[str, str], settings: Any) -> dict[str, str]:
@@ -328,11 +338,7 @@ def _handle_momo_ipn(session: Session, params: Mapping[str, Any], settings: Any)
     received = int(result.raw["amount"])
     if received != txn.amount or Decimal(received) != Decimal(order.total_amount):
         return IpnRspCode.INVALID_AMOUNT
-    if (
-        txn.status != GatewayTxnStatus.PENDING.value
-        or order.status != OrderStatus.PENDING.value
-        or order.payment_status == PaymentStatus.PAID.value
-    ):
+    if _already_settled(txn, order):
         return IpnRspCode.ALREADY_CONFIRMED
     code = result.response_code
     txn.result_code = int(code) if code.lstrip("-").isdigit() else None
@@ -340,23 +346,7 @@ def _handle_momo_ipn(session: Session, params: Mapping[str, Any], settings: Any)
     txn.trans_id = result.transaction_no or None
     txn.pay_type = result.bank_code or None
     txn.raw_response = json.dumps(dict(result.raw), ensure_ascii=False, sort_keys=True)
-    now = utcnow()
-    if result.success:
-        txn.status = GatewayTxnStatus.SUCCESS.value
-        order.status = OrderStatus.COMPLETED.value
-        order.payment_status = PaymentStatus.PAID.value
-        order.payment_method = PaymentMethod.MOMO.value
-        order.payment_reference = result.transaction_no or txn.momo_order_id
-        order.paid_at = result.paid_at or now
-        session.add_all([txn, order])
-        session.flush()
-        fulfil_order(session, order=order, now=now)
-    else:
-        txn.status = GatewayTxnStatus.CANCELLED.value if result.cancelled else GatewayTxnStatus.FAILED.value
-        order.payment_status = PaymentStatus.FAILED.value
-        session.add_all([txn, order])
-    session.flush()
-    return IpnRspCode.CONFIRMED
+    return _settle(session, txn, order, result, method=PaymentMethod.MOMO, reference=result.transaction_no or txn.momo_order_id)
 
 
 def process_momo_ipn(session: Session, *, params: Mapping[str, Any], settings: Any) -> IpnRspCode:
