@@ -1,4 +1,4 @@
-"""Fifty copies of the same valid IPN at once, each on its own connection (MariaDB/MySQL row
+"""Two hundred copies of the same valid IPN at once, each on its own session (MariaDB/MySQL row
 locks): exactly one confirms and fulfils, the others answer "already confirmed"."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from aesp_app.services.shop import cart, checkout, payments
 from aesp_app.services.shop.cart import CartOwner
 from tests.shop.conftest import ipn_params
 
-THREADS = 50
+THREADS = 200
 
 
 def test_concurrent_identical_ipns_fulfil_once(session, engine, demo, settings):
