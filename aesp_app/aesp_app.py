@@ -4,7 +4,8 @@ import logging
 
 import reflex as rx
 
-from aesp_app import pages  # noqa: F401  (registers every @app_page)
+from aesp_app import pages  # noqa: F401  (imports every @app_page)
+from aesp_app.components.layout import PAGES
 from aesp_app.api.routes import build_api
 from aesp_app.i18n import translate
 from aesp_app.pages.home import not_found_page
@@ -25,6 +26,8 @@ app = rx.App(
     backend_exception_handler=backend_exception_handler,
     api_transformer=build_api(),
 )
+for _render, _options in PAGES:
+    app.add_page(_render, **_options)
 app.add_page(not_found_page, route="404", title="404 · AESP")
 
 MAINTENANCE_INTERVAL_SECONDS = 600

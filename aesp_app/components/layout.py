@@ -20,6 +20,9 @@ NAV_ADMIN = [("nav.admin", "/admin"), ("nav.admin_users", "/admin/users"), ("nav
 # In the menu under the member's name (and in the phone menu).
 NAV_ACCOUNT = [("nav.profile", "/profile"), ("nav.orders", "/orders"), ("nav.purchases", "/purchases")]
 
+# Every page, registered once on the app by aesp_app.py (app.add_page).
+PAGES: list[tuple[Callable[[], rx.Component], dict]] = []
+
 GUARDS = {
     None: AuthState.check_session,
     "login": AuthState.require_login,
@@ -188,11 +191,11 @@ def app_page(
         else:
             events = [GUARDS[guard], *(on_load or [])]
 
-        @rx.page(route=route, title=f"{translate(title_key, 'vi')} · AESP", on_load=events)
         def page() -> rx.Component:
             return shell(render(), guard)
 
         page.__name__ = render.__name__
+        PAGES.append((page, {"route": route, "title": f"{translate(title_key, 'vi')} · AESP", "on_load": events}))
         return page
 
     return decorator
