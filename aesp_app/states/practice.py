@@ -143,7 +143,7 @@ class PracticeTopicsState(rx.State):
         try:
             with session_scope() as session:
                 peer = accounts.find_user_by_login(session, str(form.get("peer", ""))[:255])
-                if peer is None or peer.role != Role.LEARNER.value:
+                if peer is None:
                     return rx.toast.error(i18n._text("practice.peer_invalid"))
                 started = practice.start_session(
                     session, user_id=viewer.id, topic_id=to_int(form.get("topic_id")), partner=_partner(),

@@ -364,7 +364,7 @@ def start_session(
         raise ServiceError(PracticeError.MENTOR_INVALID)
     if peer_id is not None:
         peer = session.get(User, peer_id) if kind is PracticeSessionType.PEER_PRACTICE else None
-        if peer is None or peer.id == user_id or peer.status != UserStatus.ACTIVE.value:
+        if peer is None or peer.id == user_id or peer.status != UserStatus.ACTIVE.value or peer.role != Role.LEARNER.value:
             raise ServiceError(PracticeError.PEER_INVALID)
     if partner is None and kind is PracticeSessionType.AI_ONLY:
         raise ServiceError(PracticeError.PARTNER_UNAVAILABLE)
