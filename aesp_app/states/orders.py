@@ -82,7 +82,7 @@ class OrdersState(rx.State):
                     "created": format_local(o.created_at, viewer.timezone),
                     "paid": format_local(o.paid_at, viewer.timezone),
                     "expires": format_local(o.expires_at, viewer.timezone),
-                    "payable": "1" if o.status == "pending" and o.payment_status != "paid" else "",
+                    "payable": "1" if payment_service.is_payable(o) else "",
                 }
                 self.items = [
                     {
@@ -95,14 +95,14 @@ class OrdersState(rx.State):
                     for i in detail.items
                 ]
                 self.purchased = [self._purchased_row(p, viewer.timezone) for p in detail.purchased]
-                if o.payment_method == "bank_transfer":
-                    settings = get_settings()
+                if o.payment_method == "bank_transfer" and payment_service.is_payable(o):
+                    info = payment_service.bank_transfer_instructions(o, settings=get_settings())
                     self.bank = {
-                        "bank": settings.bank_name,
-                        "account": settings.bank_account_number,
-                        "name": settings.bank_account_name,
-                        "amount": format_vnd(o.total_amount),
-                        "note": f"AESP {o.order_code}",
+                        "bank": info.bank_name,
+                        "account": info.account_number,
+                        "name": info.account_name,
+                        "amount": format_vnd(info.amount),
+                        "note": info.transfer_note,
                     }
                 else:
                     self.bank = {}

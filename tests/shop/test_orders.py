@@ -59,3 +59,27 @@ def test_admin_lists_and_filters_orders(session, demo):
     with pytest.raises(ServiceError) as exc:
         orders.admin_list_orders(session, admin_id=demo.user("learner1").id)
     assert exc.value.code is ShopError.ADMIN_REQUIRED
+
+
+def test_payable_and_bank_transfer_instructions(session, demo, settings):
+    """The order page's rules: an order can be paid only while pending, unpaid and not lapsed;
+    the bank-transfer note is the order code the admin matches on the statement."""
+    import datetime as dt
+
+    from aesp_app.models.base import utcnow
+    from aesp_app.services.shop import cart as cart_service
+    from aesp_app.services.shop import checkout as checkout_service
+    from aesp_app.services.shop import payments as payment_service
+    from aesp_app.services.shop.cart import CartOwner
+
+    user = demo.user("learner1")
+    cart_service.add_item(session, owner=CartOwner.member(user.id),
+                          package_id=demo.package("Essay Coaching", "Essay Coaching 1:1").id)
+    order = checkout_service.checkout(session, user_id=user.id, payment_method="bank_transfer")
+    assert payment_service.is_payable(order)
+    info = payment_service.bank_transfer_instructions(order, settings=settings)
+    assert info.transfer_note == f"AESP {order.order_code}"
+    assert info.amount == order.total_amount
+    assert not payment_service.is_payable(order, utcnow() + dt.timedelta(days=4))  # lapsed
+    order.payment_status = "paid"
+    assert not payment_service.is_payable(order)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from aesp_app.integrations.payments import PaymentRequest, get_gateway, momo_gateway
-from aesp_app.integrations.payments.base import parse_gateway_date
+from aesp_app.integrations.payments.base import BankTransferInstructions, parse_gateway_date
 from aesp_app.integrations.payments.vnpay import IpnRspCode, describe_response_code, ipn_response
 from aesp_app.models.accounts import Role, User
 from aesp_app.models.base import utcnow
@@ -62,13 +62,24 @@ def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
-def _is_payable(order: Order, now: dt.datetime) -> bool:
+def is_payable(order: Order, now: dt.datetime | None = None) -> bool:
+    """Whether a payment may still be started for ORDER: pending, not paid, not free, not lapsed."""
+    now = now or utcnow()
     expires_at = _as_utc(order.expires_at)
     return (
         order.status == OrderStatus.PENDING.value
         and order.payment_status in (PaymentStatus.PENDING.value, PaymentStatus.FAILED.value)
         and Decimal(order.total_amount) > 0
         and (expires_at is None or expires_at > now)
+    )
+
+
+def bank_transfer_instructions(order: Order, *, settings: Any) -> BankTransferInstructions:
+    """What a customer paying ORDER by bank transfer needs: account, amount and the transfer note
+    (the order code) an admin matches on the statement before marking the order paid."""
+    gateway = get_gateway(PaymentMethod.BANK_TRANSFER.value, settings)
+    return gateway.instructions(
+        PaymentRequest(txn_ref=order.order_code, amount=Decimal(order.total_amount), order_info=f"Don hang {order.order_code}")
     )
 
 
@@ -92,7 +103,7 @@ def start_vnpay_payment(
     order = lock_order(session, order_id) if isinstance(order_id, int) else None
     if order is None or order.user_id != user_id:
         raise ServiceError(ShopError.ORDER_NOT_FOUND)
-    if not _is_payable(order, now):
+    if not is_payable(order, now):
         raise ServiceError(ShopError.ORDER_NOT_PAYABLE)
     check_vnpay_amount(Decimal(order.total_amount))
     attempts = session.exec(
@@ -273,7 +284,7 @@ def start_momo_payment(
     order = lock_order(session, order_id) if isinstance(order_id, int) else None
     if order is None or order.user_id != user_id:
         raise ServiceError(ShopError.ORDER_NOT_FOUND)
-    if not _is_payable(order, now):
+    if not is_payable(order, now):
         raise ServiceError(ShopError.ORDER_NOT_PAYABLE)
     check_momo_amount(Decimal(order.total_amount))
     attempts = session.exec(
