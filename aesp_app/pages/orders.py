@@ -8,7 +8,7 @@ from aesp_app.components.layout import app_page
 from aesp_app.components.ui import card, error_callout, page_header, t
 from aesp_app.states.cart import CartState
 from aesp_app.states.i18n import I18nState
-from aesp_app.states.orders import MomoReturnState, MomoSandboxState, OrdersState, PaymentReturnState, VnpaySandboxState
+from aesp_app.states.orders import MomoReturnState, OrdersState, PaymentReturnState, SandboxState
 
 
 def status_badge(prefix: str, value: rx.Var, color: rx.Var | str = "gray") -> rx.Component:
@@ -311,9 +311,9 @@ def vnpay_return_page() -> rx.Component:
     return _payment_result(PaymentReturnState, PaymentReturnState.refresh)
 
 
-@app_page("/payment/vnpay/sandbox", "sandbox.title", on_load=[VnpaySandboxState.load])
+@app_page("/payment/vnpay/sandbox", "sandbox.title", on_load=[SandboxState.load_vnpay])
 def vnpay_sandbox_page() -> rx.Component:
-    return _sandbox(VnpaySandboxState, "sandbox.title")
+    return _sandbox(SandboxState, "sandbox.title")
 
 
 @app_page("/payment/momo/return", "payment.return_title", on_load=[MomoReturnState.load])
@@ -321,6 +321,6 @@ def momo_return_page() -> rx.Component:
     return _payment_result(MomoReturnState, MomoReturnState.load)
 
 
-@app_page("/payment/momo/sandbox", "sandbox.momo_title", on_load=[MomoSandboxState.load])
+@app_page("/payment/momo/sandbox", "sandbox.momo_title", on_load=[SandboxState.load_momo])
 def momo_sandbox_page() -> rx.Component:
-    return _sandbox(MomoSandboxState, "sandbox.momo_title")
+    return _sandbox(SandboxState, "sandbox.momo_title")

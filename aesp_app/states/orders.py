@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from aesp_app.db import session_scope
-from aesp_app.integrations.payments import get_gateway
 from aesp_app.models.accounts import Role
 from aesp_app.services.clock import format_local
 from aesp_app.services.errors import ServiceError
@@ -153,6 +152,31 @@ class OrdersState(rx.State):
             self.purchased = [self._purchased_row(p, viewer.timezone) for p in rows]
 
 
+def _return_view(outcome) -> dict[str, str]:  # noqa: ANN001
+    return {
+        "valid": "1" if outcome.valid else "",
+        "success": "1" if outcome.success else "",
+        "cancelled": "1" if outcome.cancelled else "",
+        "order_code": outcome.order_code,
+        "amount": format_vnd(outcome.amount) if outcome.amount is not None else "",
+        "message": outcome.message,
+    }
+
+
+async def _order_paid(state: rx.State, order_code: str) -> bool:
+    """Whether the viewer's own order is paid (the IPN may arrive a moment after the customer)."""
+    from aesp_app.states.auth import current_viewer
+
+    viewer = await current_viewer(state)
+    if viewer is None or not order_code:
+        return False
+    try:
+        with session_scope() as session:
+            return order_service.get_order_by_code(session, order_code=order_code, user_id=viewer.id).order.payment_status == "paid"
+    except ServiceError:
+        return False
+
+
 class PaymentReturnState(rx.State):
     """/payment/vnpay/return: shows the result. It changes nothing; only the IPN confirms."""
 
@@ -165,173 +189,81 @@ class PaymentReturnState(rx.State):
         params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
         language = (await self.get_state(I18nState)).language
         outcome = payment_service.process_vnpay_return(params, settings=get_settings(), language=language)
-        self.result = {
-            "valid": "1" if outcome.valid else "",
-            "success": "1" if outcome.success else "",
-            "cancelled": "1" if outcome.cancelled else "",
-            "order_code": outcome.order_code,
-            "amount": format_vnd(outcome.amount) if outcome.amount is not None else "",
-            "message": outcome.message,
-        }
+        self.result = _return_view(outcome)
         self.checks = 0
-        await self._check_order()
-
-    async def _check_order(self) -> None:
-        from aesp_app.states.auth import current_viewer
-
-        viewer = await current_viewer(self)
-        self.order_paid = False
-        if viewer is None or not self.result.get("order_code"):
-            return
-        try:
-            with session_scope() as session:
-                detail = order_service.get_order_by_code(session, order_code=self.result["order_code"], user_id=viewer.id)
-                self.order_paid = detail.order.payment_status == "paid"
-        except ServiceError:
-            self.order_paid = False
+        self.order_paid = await _order_paid(self, outcome.order_code)
 
     @rx.event
     async def refresh(self):
-        """The IPN may arrive a moment after the customer: the page asks again a few times."""
+        """The IPN may arrive a moment after the customer: the page asks again."""
         self.checks += 1
-        await self._check_order()
+        self.order_paid = await _order_paid(self, self.result.get("order_code", ""))
 
 
-class VnpaySandboxState(rx.State):
-    """The app's own VNPay sandbox page (only when no real VNPay keys are configured): it checks
-    the signed payment URL like VNPay does, then calls our IPN and the return URL, signed with
-    the sandbox secret."""
+class SandboxState(rx.State):
+    """The app's own VNPay and MoMo payment pages (only without real keys): the shop service
+    checks the signed request and signs the result; this page then calls our IPN, as the
+    gateway would, and sends the customer back. Anyone holding a correctly signed payment link
+    may play the customer here: that is what a sandbox is. The IPN still checks signature,
+    merchant, amount and order state."""
 
+    gateway: str = ""
     _request: dict[str, str] = {}
     info: dict[str, str] = {}
     error: str = ""
     busy: bool = False
 
-    @rx.event
-    async def load(self):
-        from aesp_app.integrations.payments import vnpay_is_sandbox
+    async def _load(self, gateway: str) -> None:
+        from aesp_app.services.shop import sandbox
 
-        settings = get_settings()
-        self._request, self.info, self.error = {}, {}, ""
-        i18n = await self.get_state(I18nState)
-        if not vnpay_is_sandbox(settings):
-            self.error = i18n._text("sandbox.disabled")
-            return
+        self.gateway, self._request, self.info, self.error = gateway, {}, {}, ""
         params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
-        gateway = get_gateway("vnpay", settings)
-        problem = gateway.check_payment_request(params)
-        if problem.value != "none":
-            self.error = i18n._text("sandbox.invalid_request")
+        check = sandbox.vnpay_request if gateway == "vnpay" else sandbox.momo_request
+        try:
+            request = check(params, settings=get_settings())
+        except ServiceError as err:
+            self.error = (await self.get_state(I18nState))._text(err.message_key, **err.params)
             return
-        self._request = params
-        amount = int(params["vnp_Amount"]) // 100
-        self.info = {
-            "merchant": params.get("vnp_TmnCode", ""),
-            "txn_ref": params.get("vnp_TxnRef", ""),
-            "order_info": params.get("vnp_OrderInfo", ""),
-            "amount": format_vnd(amount),
-        }
+        self._request = request.params
+        self.info = {"merchant": request.merchant, "txn_ref": request.txn_ref, "order_info": request.order_info,
+                     "amount": format_vnd(request.amount)}
+
+    @rx.event
+    async def load_vnpay(self):
+        await self._load("vnpay")
+
+    @rx.event
+    async def load_momo(self):
+        await self._load("momo")
 
     @rx.event
     async def complete(self, outcome: str):
-        """Anyone holding a correctly signed payment URL may play the customer here: that is
-        what a sandbox is. The IPN still checks signature, merchant, amount and order state."""
-        import datetime as dt
-        import secrets
-        import urllib.parse
-
         import httpx
 
-        from aesp_app.integrations.payments import vnpay_is_sandbox
-        from aesp_app.integrations.payments.vnpay import callback_params
-        from aesp_app.services.clock import utcnow
+        from aesp_app.services.shop import sandbox
 
         settings = get_settings()
-        if not self._request or not vnpay_is_sandbox(settings) or outcome not in {"pay", "cancel"}:
-            yield rx.toast.error((await self.get_state(I18nState))._text("sandbox.invalid_request"))
+        decide = sandbox.vnpay_outcome if self.gateway == "vnpay" else sandbox.momo_outcome
+        try:
+            if not self._request:
+                raise ServiceError(sandbox.ShopError.SANDBOX_INVALID)
+            result = decide(self._request, str(outcome), settings=settings)
+        except ServiceError as err:
+            yield rx.toast.error((await self.get_state(I18nState))._text(err.message_key, **err.params))
             return
-        gateway = get_gateway("vnpay", settings)
-        pay_date = (utcnow() + dt.timedelta(hours=7)).strftime("%Y%m%d%H%M%S")
-        params = callback_params(
-            self._request, gateway.hash_secret, response_code="00" if outcome == "pay" else "24",
-            transaction_no=str(secrets.randbelow(90_000_000) + 10_000_000), pay_date=pay_date,
-        )
-        query = urllib.parse.urlencode(params)
         self.busy = True
         yield
         try:
             async with httpx.AsyncClient(timeout=15) as client:
-                await client.get(f"{settings.public_base_url}/payment/vnpay/ipn?{query}")
+                if result.ipn_method == "GET":
+                    await client.get(result.ipn_url, params=result.ipn_query)
+                else:
+                    await client.post(result.ipn_url, json=result.ipn_json)
         except httpx.HTTPError:
-            pass  # as with VNPay: the return page shows the result; the order waits for an IPN
+            pass  # as with the real gateways: the return page shows the result; the order waits for an IPN
         self.busy = False
-        return_url = self._request.get("vnp_ReturnUrl", "/")
         self._request = {}
-        yield rx.redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
-
-
-class MomoSandboxState(rx.State):
-    """The app's own MoMo test page (only without real MoMo keys): it checks the signed create
-    request like MoMo, then posts a signed result to our IPN and sends the customer back."""
-
-    _request: dict[str, str] = {}
-    info: dict[str, str] = {}
-    error: str = ""
-    busy: bool = False
-
-    @rx.event
-    async def load(self):
-        from aesp_app.integrations.payments import momo_is_sandbox
-        from aesp_app.integrations.payments.momo import verify_create_signature
-
-        settings = get_settings()
-        self._request, self.info, self.error = {}, {}, ""
-        i18n = await self.get_state(I18nState)
-        if not momo_is_sandbox(settings):
-            self.error = i18n._text("sandbox.disabled")
-            return
-        params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
-        gateway = get_gateway("momo", settings)
-        amount = params.get("amount", "")
-        if not amount.isdigit() or not verify_create_signature({**params, "amount": int(amount)}, gateway.access_key, gateway.secret_key):
-            self.error = i18n._text("sandbox.invalid_request")
-            return
-        self._request = params
-        self.info = {"merchant": params.get("partnerCode", ""), "txn_ref": params.get("orderId", ""),
-                     "order_info": params.get("orderInfo", ""), "amount": format_vnd(int(amount))}
-
-    @rx.event
-    async def complete(self, outcome: str):
-        """Like the VNPay sandbox: anyone holding the signed request may play the customer; the
-        IPN still checks signature, partner, amount and order state."""
-        import time
-        import urllib.parse
-
-        import httpx
-
-        from aesp_app.integrations.payments import momo_is_sandbox
-        from aesp_app.integrations.payments.momo import result_params
-
-        settings = get_settings()
-        if not self._request or not momo_is_sandbox(settings) or outcome not in {"pay", "cancel"}:
-            yield rx.toast.error((await self.get_state(I18nState))._text("sandbox.invalid_request"))
-            return
-        gateway = get_gateway("momo", settings)
-        create = {**self._request, "amount": int(self._request["amount"])}
-        payload = result_params(create, gateway.access_key, gateway.secret_key, result_code=0 if outcome == "pay" else 1006,
-                                trans_id=int(time.time() * 1000) % 10**10, response_time_ms=int(time.time() * 1000))
-        self.busy = True
-        yield
-        try:
-            async with httpx.AsyncClient(timeout=15) as client:
-                await client.post(self._request.get("ipnUrl") or f"{settings.public_base_url}/payment/momo/ipn", json=payload)
-        except httpx.HTTPError:
-            pass  # as with MoMo: the order waits for a later IPN
-        self.busy = False
-        return_url = self._request.get("redirectUrl", "/")
-        self._request = {}
-        query = urllib.parse.urlencode({k: str(v) for k, v in payload.items()})
-        yield rx.redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
+        yield rx.redirect(result.return_url)
 
 
 class MomoReturnState(rx.State):
@@ -342,25 +274,8 @@ class MomoReturnState(rx.State):
 
     @rx.event
     async def load(self):
-        from aesp_app.integrations.payments.momo import describe_result_code
-        from aesp_app.states.auth import current_viewer
-
         params = {str(k): str(v) for k, v in self.router.url.query_parameters.items()}
         language = (await self.get_state(I18nState)).language
-        check = get_gateway("momo", get_settings()).verify_callback(params)
-        order_code = check.txn_ref.rsplit("-", 1)[0] if check.valid else ""
-        self.result = {
-            "valid": "1" if check.valid else "", "success": "1" if check.valid and check.success else "",
-            "cancelled": "1" if check.valid and check.cancelled else "", "order_code": order_code,
-            "amount": format_vnd(check.amount) if check.valid and check.amount is not None else "",
-            "message": describe_result_code(check.response_code if check.valid else "99", language),
-        }
-        self.order_paid = False
-        viewer = await current_viewer(self)
-        if viewer is not None and order_code:
-            try:
-                with session_scope() as session:
-                    detail = order_service.get_order_by_code(session, order_code=order_code, user_id=viewer.id)
-                    self.order_paid = detail.order.payment_status == "paid"
-            except ServiceError:
-                self.order_paid = False
+        outcome = payment_service.process_momo_return(params, settings=get_settings(), language=language)
+        self.result = _return_view(outcome)
+        self.order_paid = await _order_paid(self, outcome.order_code)

@@ -11,8 +11,6 @@ ROWS = {
 
 ROWS.update({
     # MoMo's stand-in pages, like VNPay's: display only, or act on a signed request
-    "MomoSandboxState.load": (ALL, {}),
-    "MomoSandboxState.complete": (ALL, {"outcome": "pay"}),
     "MomoReturnState.load": (ALL, {}),
 })
 

@@ -73,8 +73,9 @@ AUTHORIZATION: dict[str, tuple[frozenset[str], dict]] = {
     # Payment pages: the return page only displays; the sandbox acts only on a signed request
     "PaymentReturnState.load": (ALL, {}),
     "PaymentReturnState.refresh": (ALL, {}),
-    "VnpaySandboxState.load": (ALL, {}),
-    "VnpaySandboxState.complete": (ALL, {"outcome": "pay"}),
+    "SandboxState.load_vnpay": (ALL, {}),
+    "SandboxState.load_momo": (ALL, {}),
+    "SandboxState.complete": (ALL, {"outcome": "pay"}),
 }
 
 

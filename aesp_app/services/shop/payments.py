@@ -236,8 +236,8 @@ def process_vnpay_ipn(session: Session, *, params: Mapping[str, str], settings: 
 
 
 @dataclasses.dataclass(frozen=True)
-class VnpayReturn:
-    """What the return page shows. It changes nothing: only the IPN confirms an order."""
+class PaymentReturn:
+    """What a gateway's return page shows. It changes nothing: only the IPN confirms an order."""
 
     valid: bool
     success: bool
@@ -249,19 +249,30 @@ class VnpayReturn:
     message: str
 
 
-def process_vnpay_return(params: Mapping[str, str], *, settings: Any, language: str = "vi") -> VnpayReturn:
-    result = get_gateway(PaymentMethod.VNPAY.value, settings).verify_callback(params)
-    order_code = result.txn_ref.rsplit("-", 1)[0] if result.valid else ""
-    return VnpayReturn(
+def _payment_return(result: Any, message: str) -> PaymentReturn:
+    # Attempt references are "<order code>-<attempt>" (VNPay "-1", MoMo "-M1").
+    return PaymentReturn(
         valid=result.valid,
         success=result.valid and result.success,
         cancelled=result.valid and result.cancelled,
         txn_ref=result.txn_ref if result.valid else "",
-        order_code=order_code,
+        order_code=result.txn_ref.rsplit("-", 1)[0] if result.valid else "",
         amount=result.amount if result.valid else None,
         response_code=result.response_code if result.valid else "",
-        message=describe_response_code(result.response_code if result.valid else "99", language),
+        message=message,
     )
+
+
+def process_vnpay_return(params: Mapping[str, str], *, settings: Any, language: str = "vi") -> PaymentReturn:
+    result = get_gateway(PaymentMethod.VNPAY.value, settings).verify_callback(params)
+    return _payment_return(result, describe_response_code(result.response_code if result.valid else "99", language))
+
+
+def process_momo_return(params: Mapping[str, str], *, settings: Any, language: str = "vi") -> PaymentReturn:
+    from aesp_app.integrations.payments.momo import describe_result_code
+
+    result = get_gateway(PaymentMethod.MOMO.value, settings).verify_callback(params)
+    return _payment_return(result, describe_result_code(result.response_code if result.valid else "99", language))
 
 
 # --- MoMo -----------------------------------------------------------------------------------
