@@ -151,6 +151,7 @@ class Order(SQLModel, table=True):
     paid_at: dt.datetime | None = Field(default=None)
     expires_at: dt.datetime | None = Field(default=None)  # unpaid orders lapse
     cancelled_at: dt.datetime | None = Field(default=None)
+    refunded_at: dt.datetime | None = Field(default=None)  # the money went back (refund_order)
 
 
 class OrderItem(SQLModel, table=True):

@@ -35,6 +35,27 @@ def _text(value, limit: int) -> str:  # noqa: ANN001
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def _order_row(o, viewer: Viewer) -> dict[str, str]:  # noqa: ANN001
+    actions = payment_service.admin_actions(o)  # the same rule the actions enforce
+    return {
+        "id": str(o.id),
+        "code": o.order_code,
+        "customer": o.customer_name or "",
+        "email": o.customer_email or "",
+        "total": format_vnd(o.total_amount),
+        "status": o.status,
+        "payment_status": o.payment_status,
+        "method": o.payment_method or "",
+        "reference": o.payment_reference or "",
+        "created": format_local(o.created_at, viewer.timezone),
+        "paid": format_local(o.paid_at, viewer.timezone),
+        "can_mark_paid": "1" if "mark_paid" in actions else "",
+        "can_cancel": "1" if "cancel" in actions else "",
+        "can_refund": "1" if "refund" in actions else "",
+        "refunded": "1" if o.refunded_at is not None else "",
+    }
+
+
 class AdminShopState(rx.State):
     orders: list[dict[str, str]] = []
     order_search: str = ""
@@ -65,29 +86,9 @@ class AdminShopState(rx.State):
                 payment_status=self.order_payment_status or None, payment_method=self.order_method or None,
                 search=self.order_search, limit=PAGE_SIZE, offset=self.order_page * PAGE_SIZE,
             )
-            self.orders = [
-                {
-                    "id": str(o.id),
-                    "code": o.order_code,
-                    "customer": o.customer_name or "",
-                    "email": o.customer_email or "",
-                    "total": format_vnd(o.total_amount),
-                    "status": o.status,
-                    "payment_status": o.payment_status,
-                    "method": o.payment_method or "",
-                    "reference": o.payment_reference or "",
-                    "created": format_local(o.created_at, viewer.timezone),
-                    "paid": format_local(o.paid_at, viewer.timezone),
-                    "can_mark_paid": "1" if o.status == OrderStatus.PENDING.value and o.payment_status != PaymentStatus.PAID.value
-                    and o.payment_method == PaymentMethod.BANK_TRANSFER.value else "",
-                    "can_cancel": "1" if o.status != OrderStatus.CANCELLED.value else "",
-                    "can_refund": "1" if o.payment_status == PaymentStatus.PAID.value and o.total_amount > 0
-                    and not (o.note and "Refunded by admin" in o.note) else "",
-                    "refunded": "1" if o.note and "Refunded by admin" in o.note else "",
-                }
-                for o in rows
-            ]
+            self.orders = [_order_row(o, viewer) for o in rows]
             self.orders_more = len(rows) == PAGE_SIZE
+
 
     @rx.event
     async def load_orders(self):

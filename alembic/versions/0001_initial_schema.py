@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:03:46.186122
+Create Date: 2026-11-21 23:56:00.833541
 
 """
 
@@ -502,6 +502,7 @@ def upgrade() -> None:
     sa.Column('paid_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('cancelled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('refunded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['confirmed_by'], ['users.id'], name=op.f('fk_orders_confirmed_by'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_orders_user_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),

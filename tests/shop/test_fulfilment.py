@@ -262,3 +262,23 @@ def test_cancel_and_refund_revoke_access(session, demo):
         payments.cancel_order(session, order_id=pending.id, admin_id=demo.user("learner2").id)
     assert exc.value.code is ShopError.ADMIN_REQUIRED
     assert payments.cancel_order(session, order_id=pending.id, admin_id=admin.id).status == "cancelled"
+
+
+def test_admin_actions_are_the_rule_the_actions_enforce(session, demo):
+    """mark paid only for a bank transfer awaiting confirmation; refund once, recorded in
+    refunded_at (not in free text)."""
+    order = _order(session, demo, "learner1", [("Essay Coaching", "Essay Coaching 1:1", 1)])
+    assert payments.admin_actions(order) == {"mark_paid", "cancel"}
+    _pay(session, demo, order)
+    assert payments.admin_actions(order) == {"cancel", "refund"}
+    admin = demo.user("admin").id
+    refunded = payments.refund_order(session, order_id=order.id, admin_id=admin, reason="customer asked")
+    assert refunded.refunded_at is not None and payments.admin_actions(refunded) == set()
+    refunded.note = "edited by hand"  # the record is the column, not the note
+    with pytest.raises(ServiceError):
+        payments.refund_order(session, order_id=order.id, admin_id=admin)
+
+    online = _order(session, demo, "learner2", [("Essay Coaching", "Essay Coaching 1:1", 1)], method="vnpay")
+    assert "mark_paid" not in payments.admin_actions(online)
+    with pytest.raises(ServiceError):
+        payments.mark_paid_by_admin(session, order_id=online.id, admin_id=admin)

@@ -23,5 +23,5 @@ class ShopError(str, enum.Enum):
     ORDER_NOT_CANCELLABLE = "shop.order_not_cancellable"
     ORDER_NOT_REFUNDABLE = "shop.order_not_refundable"
     ADMIN_REQUIRED = "shop.admin_required"
-    SANDBOX_DISABLED = "sandbox.disabled"  # real gateway keys are configured
-    SANDBOX_INVALID = "sandbox.invalid_request"  # the payment link's signature or fields are wrong
+    SANDBOX_DISABLED = "shop.sandbox_disabled"  # real gateway keys are configured
+    SANDBOX_INVALID = "shop.sandbox_invalid"  # the payment link's signature or fields are wrong

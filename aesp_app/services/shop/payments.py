@@ -414,13 +414,31 @@ def _close_pending_transactions(session: Session, order: Order, status: GatewayT
         )
 
 
+def admin_actions(order: Order) -> frozenset[str]:
+    """What an admin may still do with ORDER — the one rule the admin page and the actions share:
+    "mark_paid" (a bank transfer awaiting confirmation), "cancel", "refund" (paid, not free, not
+    refunded yet)."""
+    actions = set()
+    if (
+        order.status == OrderStatus.PENDING.value
+        and order.payment_status != PaymentStatus.PAID.value
+        and order.payment_method == PaymentMethod.BANK_TRANSFER.value
+    ):
+        actions.add("mark_paid")
+    if order.status != OrderStatus.CANCELLED.value:
+        actions.add("cancel")
+    if order.payment_status == PaymentStatus.PAID.value and Decimal(order.total_amount) > 0 and order.refunded_at is None:
+        actions.add("refund")
+    return frozenset(actions)
+
+
 def mark_paid_by_admin(session: Session, *, order_id: int, admin_id: int, reference: str | None = None,
                        now: dt.datetime | None = None) -> Order:
     """An admin matched a bank transfer to the order: it becomes paid and is fulfilled."""
     _require_admin(session, admin_id)
     now = now or utcnow()
     order = _locked_order(session, order_id)
-    if order.status != OrderStatus.PENDING.value or order.payment_status == PaymentStatus.PAID.value:
+    if "mark_paid" not in admin_actions(order):
         raise ServiceError(ShopError.ORDER_NOT_PAYABLE)
     order.status = OrderStatus.COMPLETED.value
     order.payment_status = PaymentStatus.PAID.value
@@ -487,7 +505,7 @@ def cancel_order(session: Session, *, order_id: int, admin_id: int, reason: str 
     _require_admin(session, admin_id)
     now = now or utcnow()
     order = _locked_order(session, order_id)
-    if order.status == OrderStatus.CANCELLED.value:
+    if "cancel" not in admin_actions(order):
         raise ServiceError(ShopError.ORDER_NOT_CANCELLABLE)
     was_completed = order.status == OrderStatus.COMPLETED.value
     order.status = OrderStatus.CANCELLED.value
@@ -505,16 +523,15 @@ def refund_order(session: Session, *, order_id: int, admin_id: int, reason: str 
                  now: dt.datetime | None = None) -> Order:
     """The money of a paid order went back: the order is cancelled, what it granted is revoked,
     purchases and payment history are marked refunded. payment_status stays "paid" (it was
-    received); the note records the refund."""
+    received); refunded_at records the refund and the note who made it."""
     _require_admin(session, admin_id)
     now = now or utcnow()
     order = _locked_order(session, order_id)
-    if order.payment_status != PaymentStatus.PAID.value or Decimal(order.total_amount) <= 0:
-        raise ServiceError(ShopError.ORDER_NOT_REFUNDABLE)
-    if order.status == OrderStatus.CANCELLED.value and order.note and "Refunded by admin" in order.note:
+    if "refund" not in admin_actions(order):
         raise ServiceError(ShopError.ORDER_NOT_REFUNDABLE)
     order.status = OrderStatus.CANCELLED.value
     order.cancelled_at = order.cancelled_at or now
+    order.refunded_at = now
     _append_note(order, f"Refunded by admin #{admin_id}" + (f": {reason.strip()}" if reason.strip() else ""))
     session.add(order)
     _revoke_access(session, order, refund=True, reason=reason.strip(), now=now)
