@@ -196,8 +196,10 @@ def test_phone_needs_digits(session, phone):
 
 def test_birth_date_exactly_five_years_ago_is_accepted(session):
     user = make_user(session)
-    profiles.update_profile(session, user_id=user.id, data=ProfileUpdate(birth_date=_years_ago(5)))
-    profiles.update_profile(session, user_id=user.id, data=ProfileUpdate(birth_date="1900-01-01"))
+    saved = profiles.update_profile(session, user_id=user.id, data=ProfileUpdate(birth_date=_years_ago(5)))
+    assert saved.birth_date.isoformat() == _years_ago(5)
+    saved = profiles.update_profile(session, user_id=user.id, data=ProfileUpdate(birth_date="1900-01-01"))
+    assert saved.birth_date.isoformat() == "1900-01-01"
 
 
 def test_birth_date_check_on_29_february(session, monkeypatch):
@@ -299,7 +301,9 @@ def test_every_onboarding_choice_is_accepted(session):
     for level in profiles.LEVELS:
         for goal in profiles.GOALS:
             for preference in profiles.PREFERENCES:
-                profiles.save_onboarding(session, user_id=user.id, level=level, goal=goal, preference=preference)
+                saved = profiles.save_onboarding(session, user_id=user.id, level=level, goal=goal, preference=preference)
+                assert (saved.grade_level, saved.primary_goal, saved.study_preference) == (level, goal, preference)
+                assert saved.onboarding_completed
 
 
 # --- language --------------------------------------------------------------------------------
